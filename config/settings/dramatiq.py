@@ -1,0 +1,53 @@
+"""Dramatiq: the broker render and ingest jobs travel through.
+
+With DRAMATIQ_BROKER_URL unset, the broker is in-process (StubBroker) and
+the embedded server runs a worker in the same process; with redis:// or
+amqp:// workers are separate processes on any number of machines.
+"""
+
+from config.settings.base import env
+
+DRAMATIQ_BROKER_URL = env.str("DRAMATIQ_BROKER_URL", default="")
+
+
+def _broker() -> dict:
+    if DRAMATIQ_BROKER_URL.startswith(("redis://", "rediss://")):
+        broker = {"BROKER": "dramatiq.brokers.redis.RedisBroker", "OPTIONS": {"url": DRAMATIQ_BROKER_URL}}
+    elif DRAMATIQ_BROKER_URL.startswith(("amqp://", "amqps://")):
+        broker = {"BROKER": "dramatiq.brokers.rabbitmq.RabbitmqBroker", "OPTIONS": {"url": DRAMATIQ_BROKER_URL}}
+    else:
+        broker = {"BROKER": "dramatiq.brokers.stub.StubBroker", "OPTIONS": {}}
+    broker["MIDDLEWARE"] = [
+        "dramatiq.middleware.AgeLimit",
+        "dramatiq.middleware.TimeLimit",
+        "dramatiq.middleware.Callbacks",
+        "dramatiq.middleware.Pipelines",
+        "dramatiq.middleware.Retries",
+        "django_dramatiq.middleware.DbConnectionsMiddleware",
+    ]
+    return broker
+
+
+DRAMATIQ_BROKER = _broker()
+DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
+
+# Render threads of the embedded worker (each render is one ffmpeg process).
+EMBEDDED_WORKER_THREADS = env.int("EMBEDDED_WORKER_THREADS", default=2)
+
+# Renders. A worker renews its lease while ffmpeg runs; a lease left to
+# expire means the worker died, and the sweeper (every RENDER_SWEEP_SECONDS,
+# in every worker) re-queues the job.
+RENDER_TIME_LIMIT = env.float("RENDER_TIME_LIMIT", default=3600.0)
+RENDER_MAX_TIME_LIMIT = env.float("RENDER_MAX_TIME_LIMIT", default=6 * 3600.0)
+RENDER_LEASE_SECONDS = env.float("RENDER_LEASE_SECONDS", default=30.0)
+RENDER_SWEEP_SECONDS = env.float("RENDER_SWEEP_SECONDS", default=10.0)
+RENDER_PENDING_RESEND_SECONDS = env.float("RENDER_PENDING_RESEND_SECONDS", default=600.0)
+RENDER_WORK_DIR = env.str("RENDER_WORK_DIR", default="") or None
+
+# Webhooks and URL imports may reach only public addresses, plus these CIDRs
+# an operator trusts explicitly (e.g. "10.0.5.0/24" for an internal server).
+MONTAGE_TRUSTED_NETWORKS = env.list("MONTAGE_TRUSTED_NETWORKS", default=[])
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=15.0)
+
+# How long a request waits for a worker to render a project thumbnail.
+PREVIEW_WAIT_SECONDS = env.float("PREVIEW_WAIT_SECONDS", default=30.0)

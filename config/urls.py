@@ -1,0 +1,65 @@
+"""URL configuration: the API root, resources, nested collections, docs, admin."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import permissions, routers
+
+from config.api.auth import TokenView
+from exports.api.project_views import EffectsInfoView, InfoView, ProjectRenderActions
+from exports.api.views import ExportViewSet
+from media_assets.api.views import FileViewSet, MediaView
+from projects.api.views import ClipViewSet, EffectViewSet, ProjectViewSet
+
+
+class APIRootView(routers.APIRootView):
+    """Montage: media asset management and render server (OpenShot Cloud API compatible)."""
+
+    permission_classes = [permissions.AllowAny]
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = APIRootView
+
+
+router = Router()
+router.register("projects", ProjectViewSet, basename="project")
+router.register("files", FileViewSet, basename="file")
+router.register("clips", ClipViewSet, basename="clip")
+router.register("effects", EffectViewSet, basename="effect")
+router.register("exports", ExportViewSet, basename="export")
+
+NESTED_COLLECTION = {"get": "list", "post": "create"}
+
+# Project actions that need the renderer live in the exports app (projects never imports exports).
+project_render_actions = [
+    path("projects/<int:pk>/thumbnail/", ProjectRenderActions.as_view({"get": "thumbnail", "post": "thumbnail"}),
+         name="project-thumbnail"),
+    path("projects/<int:pk>/validate/", ProjectRenderActions.as_view({"get": "validate", "post": "validate"}),
+         name="project-validate"),
+]
+
+nested = [
+    path("projects/<int:parent_pk>/files/", FileViewSet.as_view(NESTED_COLLECTION), name="project-files"),
+    path("projects/<int:parent_pk>/clips/", ClipViewSet.as_view(NESTED_COLLECTION), name="project-clips"),
+    path("projects/<int:parent_pk>/effects/", EffectViewSet.as_view(NESTED_COLLECTION), name="project-effects"),
+    path("projects/<int:parent_pk>/exports/", ExportViewSet.as_view(NESTED_COLLECTION), name="project-exports"),
+]
+
+admin.site.site_header = "Montage administration"
+admin.site.site_title = "Montage"
+
+urlpatterns = [
+    path("tokens/", TokenView.as_view(), name="tokens"),
+    path("info/", InfoView.as_view(), name="info"),
+    path("info/effects/", EffectsInfoView.as_view(), name="info-effects"),
+    *nested,
+    *project_render_actions,
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("cloud-admin/", admin.site.urls),
+    path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),
+    re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),
+]

@@ -1,0 +1,62 @@
+"""Project validation: what would make a render fail or surprise, found before rendering."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.core.files.storage import default_storage
+
+from exports.renderer import effect_catalog
+from projects.models import Clip, Effect, Project
+
+#: tolerance for a clip's end past its file's duration (one frame at 24 fps)
+END_SLACK_SECONDS = 1 / 24
+
+
+@dataclass(frozen=True)
+class Problem:
+    object: str  # "project", "clip 12", "effect 3", "file 7"
+    field: str
+    detail: str
+
+
+def project_problems(project: Project) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) for the project: errors stop a render, warnings are worth a look."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    clips = list(Clip.objects.filter(project=project).select_related("file"))
+    effects = list(Effect.objects.filter(project=project))
+    if not clips:
+        errors.append(Problem("project", "clips", "The timeline is empty: add at least one clip."))
+    if (project.width % 2 or project.height % 2) and project.video_codec in ("libx264", "libx265", "h264"):
+        errors.append(Problem("project", "width", f"{project.video_codec} needs an even width and height, not {project.width}x{project.height}."))
+    known = {effect['class_name'] for effect in effect_catalog()}
+    checked_files = set()
+    for clip in clips:
+        if clip.file_id not in checked_files:
+            checked_files.add(clip.file_id)
+            if not clip.file.media or not default_storage.exists(clip.file.media.name):
+                errors.append(Problem(f"file {clip.file_id}", "media", "The file's media is missing from storage."))
+        duration = float(clip.file.json.get("duration") or 0.0)
+        still = clip.file.json.get("media_type") == "image"
+        if not still and duration and clip.end > duration + END_SLACK_SECONDS:
+            warnings.append(Problem(f"clip {clip.pk}", "end", f"end ({clip.end:.3f} s) is past the end of its file ({duration:.3f} s); the rest is black and silent."))
+        if clip.start >= clip.end:
+            errors.append(Problem(f"clip {clip.pk}", "end", "end must be after start."))
+        for nested in (clip.json or {}).get("effects") or []:
+            kind = nested.get("class_name") or nested.get("type") if isinstance(nested, dict) else None
+            if kind not in known:
+                errors.append(Problem(f"clip {clip.pk}", "json.effects", f"Unknown effect {kind!r}; see /info/effects/."))
+    for effect in effects:
+        if effect.type not in known:
+            errors.append(Problem(f"effect {effect.pk}", "type", f"Unknown effect {effect.type!r}; see /info/effects/."))
+        if effect.start >= effect.end:
+            errors.append(Problem(f"effect {effect.pk}", "end", "end must be after start."))
+    return errors, warnings
+
+
+def validation_report(project: Project) -> dict:
+    errors, warnings = project_problems(project)
+    detail = "The project is valid." if not errors else f"The project has {len(errors)} problem(s) that stop a render."
+    return {"valid": not errors, "detail": detail, "errors": [asdict(p) for p in errors],
+            "warnings": [asdict(p) for p in warnings]}

@@ -1,0 +1,161 @@
+"""The effects this renderer supports: their names, properties and translators.
+
+Effects are named and parameterised as in libopenshot (class names such as
+"Blur", property names such as "horizontal_radius"), so OpenShot project
+json renders unchanged. `effect_catalog()` describes them for
+`/info/effects/`; each spec's `translate` turns one effect on one clip
+into filters (see `effect_filters.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import effect_filters as filters
+from .effect_filters import EffectContext, EffectStep
+from .errors import RenderError
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    name: str
+    label: str
+    type: str  # "float" | "int" | "bool" | "color" | "string" | "text" | "reader"
+    default: Any
+    min: float | None = None
+    max: float | None = None
+    keyframable: bool = True
+    description: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "label": self.label, "type": self.type, "default": self.default,
+            "min": self.min, "max": self.max, "keyframable": self.keyframable, "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class EffectSpec:
+    class_name: str
+    name: str
+    description: str
+    properties: tuple[PropertySpec, ...]
+    translate: Callable[[EffectContext], EffectStep]
+    notes: str = ""  # how the rendering differs from libopenshot, if it does
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return {prop.name: prop.default for prop in self.properties}
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "class_name": self.class_name, "type": self.class_name, "name": self.name,
+            "description": self.description, "has_video": True, "has_audio": False,
+            "properties": [prop.as_json() for prop in self.properties], "notes": self.notes,
+        }
+
+
+def _float(name, label, default, lo, hi, description=""):
+    return PropertySpec(name, label, "float", default, lo, hi, True, description)
+
+
+def _margins(default: float) -> tuple[PropertySpec, ...]:
+    return tuple(_float(side, f"{side.title()} margin", default, 0.0, 1.0, f"fraction of the width/height from the {side}")
+                 for side in ("left", "top", "right", "bottom"))
+
+
+EFFECTS: dict[str, EffectSpec] = {spec.class_name: spec for spec in (
+    EffectSpec(
+        "Brightness", "Brightness & Contrast", "Adjust the brightness and contrast of the frame's image.",
+        (_float("brightness", "Brightness", 0.0, -1.0, 1.0), _float("contrast", "Contrast", 3.0, 0.0, 100.0)),
+        filters.brightness, "YUV equivalent of libopenshot's RGB formula (eq filter).",
+    ),
+    EffectSpec(
+        "Saturation", "Color Saturation", "Adjust the color saturation.",
+        (_float("saturation", "Saturation", 1.0, 0.0, 4.0),),
+        filters.saturation, "Chroma scaling (hue filter); libopenshot mixes RGB with perceived brightness.",
+    ),
+    EffectSpec(
+        "Hue", "Hue", "Adjust the hue / color of the frame's image.",
+        (_float("hue", "Hue", 0.0, 0.0, 1.0, "fraction of a full turn of the colour wheel"),),
+        filters.hue, "Rotation of the chroma plane (hue filter).",
+    ),
+    EffectSpec(
+        "Blur", "Blur", "Adjust the blur of the frame's image.",
+        (_float("horizontal_radius", "Horizontal Radius", 6.0, 0.0, 100.0),
+         _float("vertical_radius", "Vertical Radius", 6.0, 0.0, 100.0),
+         _float("sigma", "Sigma", 3.0, 0.0, 100.0, "kept for compatibility; libopenshot does not use it"),
+         _float("iterations", "Iterations", 3.0, 0.0, 100.0)),
+        filters.blur, "Gaussian blur with the variance of libopenshot's repeated box blur.",
+    ),
+    EffectSpec("Negate", "Negative", "Negates the colors, producing a negative of the image.", (), filters.negate),
+    EffectSpec(
+        "Deinterlace", "Deinterlace", "Remove interlacing from a video (i.e. even or odd horizontal lines).",
+        (PropertySpec("isOdd", "Is Odd Frame", "bool", True, keyframable=False),),
+        filters.deinterlace, "yadif interpolation instead of keeping one field and stretching it.",
+    ),
+    EffectSpec(
+        "Pixelate", "Pixelate", "Pixelate (increase or decrease) the number of visible pixels.",
+        (_float("pixelization", "Pixelization", 0.7, 0.0, 0.9999, "0 none, towards 1 huge blocks"), *_margins(0.0)),
+        filters.pixelate, "Square blocks of 1/(1-pixelization) pixels.",
+    ),
+    EffectSpec(
+        "Crop", "Crop", "Crop out any part of your video.",
+        (*_margins(0.0), _float("x", "X Offset", 0.0, -1.0, 1.0), _float("y", "Y Offset", 0.0, -1.0, 1.0),
+         PropertySpec("resize", "Resize Image", "bool", False, keyframable=False)),
+        filters.crop, "Offsets and resize must be constant; margins may be animated.",
+    ),
+    EffectSpec(
+        "ChromaKey", "Chroma Key (Greenscreen)",
+        "Replaces the color (or chroma) of the frame with transparency (i.e. keys out the color).",
+        (PropertySpec("color", "Key Color", "color", "#00ff00"),
+         _float("fuzz", "Threshold", 5.0, 0.0, 125.0), _float("halo", "Halo", 0.0, 0.0, 125.0),
+         PropertySpec("keymethod", "Key Method", "int", 0, 0, 10, False, "only basic keying (0) is rendered")),
+        filters.chroma_key, "RGB distance keying (colorkey); other key methods render as basic.",
+    ),
+    EffectSpec(
+        "Caption", "Caption", "Add text captions on top of your video.",
+        (PropertySpec("caption_text", "Captions", "text",
+                      "00:00:00:000 --> 00:10:00:000\nEdit this caption with our caption editor", keyframable=False,
+                      description="VTT or SubRip cues; times relative to the clip"),
+         PropertySpec("caption_font", "Font", "string", "sans", keyframable=False),
+         _float("font_size", "Font Size", 30.0, 0.0, 200.0, "points"),
+         _float("font_alpha", "Font Alpha", 1.0, 0.0, 1.0),
+         PropertySpec("color", "Color", "color", "#ffffff"),
+         PropertySpec("stroke", "Border", "color", "#a9a9a9"),
+         _float("stroke_width", "Stroke Width", 0.5, 0.0, 10.0),
+         PropertySpec("background", "Background", "color", "#000000"),
+         _float("background_alpha", "Background Alpha", 0.0, 0.0, 1.0),
+         _float("background_corner", "Background Corner Radius", 10.0, 0.0, 60.0),
+         _float("background_padding", "Background Padding", 20.0, 0.0, 60.0),
+         _float("fade_in", "Fade In (Seconds)", 0.35, 0.0, 3.0),
+         _float("fade_out", "Fade Out (Seconds)", 0.35, 0.0, 3.0),
+         _float("left", "Left Size", 0.25, 0.0, 0.5), _float("top", "Top Size", 0.7, 0.0, 1.0),
+         _float("right", "Right Size", 0.1, 0.0, 0.5)),
+        filters.caption,
+        "drawtext; styling values are read at the effect's first frame, line wrapping is estimated,"
+        " the background has square corners.",
+    ),
+    EffectSpec(
+        "Mask", "Alpha Mask / Wipe Transition", "Uses a grayscale mask image to gradually wipe / transition between 2 images.",
+        (PropertySpec("reader", "Source", "reader", {}, keyframable=False,
+                      description='the mask image or video: {"path": "...", "type": "QtImageReader"}'),
+         _float("brightness", "Brightness", 0.0, -1.0, 1.0), _float("contrast", "Contrast", 0.0, 0.0, 20.0),
+         PropertySpec("replace_image", "Replace Image", "bool", False, keyframable=False)),
+        filters.mask, "replace_image shows the mask as grey.",
+    ),
+)}
+
+
+def effect_catalog() -> list[dict[str, Any]]:
+    """JSON-serialisable descriptions of every supported effect, for `/info/effects/`."""
+    return [EFFECTS[name].as_json() for name in sorted(EFFECTS)]
+
+
+def effect_spec(kind: str, *, owner: str) -> EffectSpec:
+    spec = EFFECTS.get(kind)
+    if spec is None:
+        known = ", ".join(sorted(EFFECTS))
+        raise RenderError(f"The effect '{kind}' ({owner}) is not supported by this renderer. Supported effects: {known}.")
+    return spec

@@ -1,0 +1,180 @@
+"""What the renderer is asked to render: plain, frozen data.
+
+The Django side turns database rows into these dataclasses (local media
+paths, probed stream facts, the OpenShot json of clips and effects, the
+export's settings) and the renderer never looks further. Times are seconds
+and frame numbers are 1-based, as in libopenshot (see SPEC §3, "Timeline
+semantics").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import IntEnum
+from fractions import Fraction
+from typing import Any, Mapping
+
+from .errors import RenderError
+
+
+class ScaleMode(IntEnum):
+    CROP = 0
+    FIT = 1
+    STRETCH = 2
+    NONE = 3
+
+
+class Gravity(IntEnum):
+    TOP_LEFT = 0
+    TOP = 1
+    TOP_RIGHT = 2
+    LEFT = 3
+    CENTER = 4
+    RIGHT = 5
+    BOTTOM_LEFT = 6
+    BOTTOM = 7
+    BOTTOM_RIGHT = 8
+
+
+class ExportType:
+    VIDEO = "video"
+    AUDIO = "audio"
+    IMAGE = "image"
+    IMAGE_SEQUENCE = "image-sequence"
+    WAVEFORM = "waveform"
+    ALL = (VIDEO, AUDIO, IMAGE, IMAGE_SEQUENCE, WAVEFORM)
+
+
+@dataclass(frozen=True)
+class Media:
+    """A probed source file."""
+
+    path: str  # local filesystem path ffmpeg reads
+    media_type: str  # "video" | "image" | "audio"
+    has_video: bool
+    has_audio: bool
+    width: int = 0
+    height: int = 0
+    fps: Fraction = Fraction(30, 1)
+    duration: float = 0.0  # seconds (images: a still, shown for as long as the clip lasts)
+    sample_rate: int = 0
+    channels: int = 0
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type == "image"
+
+    @property
+    def provides_video(self) -> bool:
+        return self.has_video and self.media_type != "audio"
+
+    @property
+    def provides_audio(self) -> bool:
+        return self.has_audio and not self.is_image
+
+
+@dataclass(frozen=True)
+class Effect:
+    id: int
+    type: str  # libopenshot class name: "Blur", "Brightness", ...
+    properties: Mapping[str, Any]  # the effect's OpenShot json (curves / numbers)
+    layer: int = 0
+    position: float = 0.0
+    start: float = 0.0
+    end: float = 0.0
+
+
+@dataclass(frozen=True)
+class Clip:
+    id: int
+    media: Media
+    position: float
+    start: float
+    end: float
+    layer: int
+    properties: Mapping[str, Any]  # the clip's OpenShot json (keyframe curves, "scale", "gravity", "effects" ...)
+    effects: tuple[Effect, ...] = ()
+
+    @property
+    def effective_end(self) -> float:
+        """libopenshot reads `end == 0` as "to the end of the file"."""
+        if self.end == 0 and not self.media.is_image:
+            return float(self.media.duration)
+        return float(self.end)
+
+    @property
+    def duration(self) -> float:
+        return self.effective_end - float(self.start)
+
+    def all_effects(self) -> tuple[Effect, ...]:
+        """The clip's effects: those given as objects, then those in its json's "effects" list."""
+        return self.effects + effects_from_json(self.properties.get("effects"), owner=f"clip {self.id}")
+
+
+@dataclass(frozen=True)
+class Output:
+    export_type: str = "video"  # "video" | "audio" | "image" | "image-sequence" | "waveform"
+    width: int = 1920
+    height: int = 1080
+    fps: Fraction = Fraction(30, 1)
+    sample_rate: int = 44100
+    channels: int = 2
+    channel_layout: int = 3  # OpenShot layout values (3 stereo, 4 mono, 7 surround, 1551 5.1 ...)
+    video_format: str = "mp4"
+    video_codec: str = "libx264"
+    video_bitrate: str = "8000000"  # bits/s, or "crf 23" / "cqp 20" / "qp 20"
+    audio_codec: str = "aac"
+    audio_bitrate: str = "192000"
+    start_frame: int = 1
+    end_frame: int | None = None  # None or -1: end of the last clip
+    preset: str | None = None  # x264-style speed preset
+    image_format: str = "png"  # for image / image-sequence
+    image_quality: int = 100
+    wave_color: str = "#00ff00"
+    wave_background_color: str = "#000000"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    clips: tuple[Clip, ...]
+    effects: tuple[Effect, ...]  # timeline effects: the layer they sit on, over their time span
+    output: Output
+
+
+def round_half_away(value: float) -> int:
+    """C's round(): halves go away from zero (Python's round() goes to even)."""
+    return int(math.floor(value + 0.5)) if value >= 0 else -int(math.floor(-value + 0.5))
+
+
+def seconds_to_frame(seconds: float, fps: Fraction) -> int:
+    """libopenshot's `round(seconds * fps.ToDouble())`."""
+    return round_half_away(float(seconds) * float(fps))
+
+
+def clip_last_frame(clip: Clip, fps: Fraction) -> int:
+    """The last timeline frame the clip is visible on (1-based)."""
+    return seconds_to_frame(float(clip.position) + clip.duration, fps)
+
+
+def timeline_frame_count(timeline: Timeline) -> int:
+    """Frames from frame 1 to the end of the last clip, at the output frame rate."""
+    fps = timeline.output.fps
+    return max((clip_last_frame(clip, fps) for clip in timeline.clips if clip.duration > 0), default=0)
+
+
+def effects_from_json(raw: Any, *, owner: str) -> tuple[Effect, ...]:
+    """A clip json's "effects" list as Effect objects (type from "class_name" or "type")."""
+    if raw in (None, ""):
+        return ()
+    if not isinstance(raw, (list, tuple)):
+        raise RenderError(f'The "effects" of {owner} must be a list of effect objects.')
+    effects = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            raise RenderError(f"Effect {index + 1} of {owner} is not an effect object.")
+        kind = item.get("class_name") or item.get("type")
+        if not isinstance(kind, str) or not kind:
+            raise RenderError(f'Effect {index + 1} of {owner} has no "class_name" (such as "Blur").')
+        effects.append(Effect(id=index + 1, type=kind, properties=item))
+    return tuple(effects)

@@ -1,0 +1,318 @@
+"""The render lifecycle: create, claim, render, publish, fail, cancel, retry, recover.
+
+An export is `pending` until a worker claims it with a lease (`in-progress`),
+renews the lease while ffmpeg runs, and ends it `completed` (output
+published, progress exactly 100.0) or `failed` (reason in `json.error`).
+`cancel` asks a running render to stop; the sweeper re-queues renders whose
+worker stopped renewing its lease. Queueing always waits for the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import time
+import uuid
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File as DjangoFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from exports.building import build_timeline, output_extension
+from exports.models import Export, ExportStatus, ExportType
+from exports.renderer import RenderCancelled, RenderError, RenderFailed, RenderTimedOut, build_render, run_render
+
+log = logging.getLogger("montage.render")
+
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+
+class ExportStateError(Exception):
+    """The export is not in a state that allows this (a 400 with the message)."""
+
+
+# --- queueing --------------------------------------------------------------------------------
+
+
+def _enqueue_after_commit(export: Export) -> None:
+    from exports.tasks import render_export  # the actor module imports this one
+
+    export_id = export.pk
+    transaction.on_commit(lambda: render_export.send(export_id))
+
+
+def export_create(*, owner, validated: dict, base_url: str = "") -> Export:
+    with transaction.atomic():
+        export = Export.objects.create(owner=owner, queued_at=timezone.now(), base_url=base_url, **validated)
+        _enqueue_after_commit(export)
+    log.info("export %s queued: %s of project %s", export.pk, export.export_type, export.project_id)
+    return export
+
+
+def export_retry(*, export: Export) -> Export:
+    """Re-queue a failed export; `json.retries` counts the attempts."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().get(pk=export.pk)
+        if export.status != ExportStatus.FAILED:
+            raise ExportStateError(f"Only a failed export can be retried; this one is {export.status}.")
+        data = dict(export.json)
+        data["retries"] = int(data.get("retries", 0)) + 1
+        data.pop("error", None)
+        export.json = data
+        export.status, export.progress, export.queued_at = ExportStatus.PENDING, 0.0, timezone.now()
+        export.lease_owner, export.lease_expires = "", None
+        export.save()
+        _enqueue_after_commit(export)
+    log.info("export %s re-queued by retry %s", export.pk, data["retries"])
+    return export
+
+
+def export_cancel(*, export: Export) -> Export:
+    """Stop a pending or running render; it ends `failed` with the reason "cancelled"."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().get(pk=export.pk)
+        if export.status == ExportStatus.PENDING:
+            _fail(export, "cancelled")
+            log.info("export %s cancelled while pending", export.pk)
+        elif export.status == ExportStatus.IN_PROGRESS:
+            # The worker polls for this and kills its ffmpeg within a second or two.
+            export.status = ExportStatus.CANCEL
+            export.save(update_fields=["status", "date_updated"])
+            log.info("export %s cancel requested", export.pk)
+        elif export.status != ExportStatus.CANCEL:
+            raise ExportStateError(f"Only a pending or in-progress export can be cancelled; this one is {export.status}.")
+    if export.status == ExportStatus.FAILED:
+        _after_finish(export)
+    return export
+
+
+def export_delete(*, export: Export) -> None:
+    name = export.output.name
+    export.delete()
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+# --- rendering (worker side) -----------------------------------------------------------------
+
+
+def _lease_until():
+    return timezone.now() + timedelta(seconds=settings.RENDER_LEASE_SECONDS)
+
+
+def export_claim(*, export_id: int, worker: str = WORKER_ID) -> bool:
+    """Take a pending export for this worker; False if another worker has it or it is gone."""
+    claimed = Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.IN_PROGRESS, progress=0.0, lease_owner=worker, lease_expires=_lease_until(),
+        date_updated=timezone.now(),
+    )
+    return bool(claimed)
+
+
+class _Reporter:
+    """Writes progress and renews the lease, at most every half second; answers 'cancelled?'."""
+
+    def __init__(self, export: Export):
+        self.export = export
+        self.last_write = 0.0
+        self.last_check = 0.0
+        self.cancelled = False
+        self.milestone = 0
+
+    def progress(self, percent: float) -> None:
+        now = time.monotonic()
+        if now - self.last_write < 0.5:
+            return
+        self.last_write = now
+        percent = max(0.0, min(float(percent), 99.9))
+        Export.objects.filter(pk=self.export.pk, status=ExportStatus.IN_PROGRESS).update(
+            progress=round(percent, 1), lease_expires=_lease_until(), date_updated=timezone.now()
+        )
+        while self.milestone + 25 <= percent and self.milestone < 75:
+            self.milestone += 25
+            log.info("export %s progress %d%%", self.export.pk, self.milestone)
+
+    def should_cancel(self) -> bool:
+        now = time.monotonic()
+        if not self.cancelled and now - self.last_check >= 0.25:
+            self.last_check = now
+            status = Export.objects.filter(pk=self.export.pk).values_list("status", flat=True).first()
+            self.cancelled = status in (ExportStatus.CANCEL, ExportStatus.FAILED, None)
+        return self.cancelled
+
+
+def export_render(*, export_id: int, worker: str = WORKER_ID) -> None:
+    """Claim, render, publish; every outcome ends in the row (and the log)."""
+    if not export_claim(export_id=export_id, worker=worker):
+        log.info("export %s not rendered by %s: no longer pending", export_id, worker)
+        return
+    export = Export.objects.select_related("project").get(pk=export_id)
+    log.info("export %s started on %s", export.pk, worker)
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix=f"montage-export-{export.pk}-", dir=settings.RENDER_WORK_DIR))
+    try:
+        outcome = _render_into(export, workdir)
+        if outcome is not None:
+            _publish(export, outcome, started)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        _after_finish(Export.objects.get(pk=export.pk))
+
+
+def _render_into(export: Export, workdir: Path) -> Path | None:
+    """Run ffmpeg; the rendered file (or folder) in workdir, or None after recording a failure."""
+    reporter = _Reporter(export)
+    try:
+        timeline = build_timeline(export)
+        target = workdir / f"render{output_extension(export)}"
+        plan = build_render(timeline, output_path=str(target), workdir=str(workdir))
+        result = run_render(plan, on_progress=reporter.progress, should_cancel=reporter.should_cancel,
+                            time_limit=_time_limit(export))
+    except RenderCancelled:
+        _finish_failed(export, "cancelled")
+        log.info("export %s cancelled", export.pk)
+        return None
+    except RenderTimedOut:
+        _finish_failed(export, f"The render took longer than its time limit of {_time_limit(export):.0f} s.")
+        log.warning("export %s failed: time limit %.0f s", export.pk, _time_limit(export))
+        return None
+    except RenderFailed as error:
+        _finish_failed(export, str(error))
+        log.warning("export %s failed: %s | ffmpeg: %s", export.pk, error, " / ".join(error.log_tail[-5:]))
+        return None
+    except (RenderError, ValueError) as error:
+        _finish_failed(export, str(error))
+        log.warning("export %s failed: %s", export.pk, error)
+        return None
+    log.debug("export %s ffmpeg finished in %.1f s", export.pk, result.wall_seconds)
+    if export.export_type == ExportType.IMAGE_SEQUENCE:
+        return _zip_folder(target, workdir / "frames.zip")
+    return target
+
+
+def _time_limit(export: Export) -> float:
+    requested = (export.json or {}).get("time_limit")
+    limit = settings.RENDER_TIME_LIMIT
+    if isinstance(requested, (int, float)) and not isinstance(requested, bool) and requested > 0:
+        limit = min(float(requested), settings.RENDER_MAX_TIME_LIMIT)
+    return float(limit)
+
+
+def _zip_folder(folder: Path, archive: Path) -> Path:
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(folder.iterdir()):
+            bundle.write(path, arcname=path.name)
+    return archive
+
+
+def _output_name(export: Export, rendered: Path) -> str:
+    suffix = ".zip" if export.export_type == ExportType.IMAGE_SEQUENCE else rendered.suffix
+    return f"output-{export.project_id}-{export.pk}-{uuid.uuid4().hex[:8]}{suffix}"
+
+
+def _publish(export: Export, rendered: Path, started: float) -> None:
+    """Store the finished output (never a half-written one) and mark the export completed."""
+    with open(rendered, "rb") as handle:
+        export.output.save(_output_name(export, rendered), DjangoFile(handle), save=False)
+    wall = time.monotonic() - started
+    updated = Export.objects.filter(pk=export.pk, status=ExportStatus.IN_PROGRESS).update(
+        output=export.output.name, status=ExportStatus.COMPLETED, progress=100.0,
+        lease_owner="", lease_expires=None, date_updated=timezone.now(),
+    )
+    if not updated:  # cancelled at the very end: the output must not linger
+        default_storage.delete(export.output.name)
+        _finish_failed(export, "cancelled")
+        log.info("export %s cancelled", export.pk)
+        return
+    duration = _rendered_seconds(export)
+    speed = f", {duration / wall:.2f}x realtime" if duration and wall else ""
+    log.info("export %s completed in %.1f s%s: %s", export.pk, wall, speed, export.output.name)
+
+
+def _rendered_seconds(export: Export) -> float:
+    try:
+        return float(build_timeline(export).output_duration)
+    except Exception:  # only for the log line's speed factor
+        return 0.0
+
+
+def _fail(export: Export, reason: str) -> None:
+    export.json = {**(export.json or {}), "error": reason}
+    export.status = ExportStatus.FAILED
+    export.lease_owner, export.lease_expires = "", None
+    export.save()
+
+
+def _finish_failed(export: Export, reason: str) -> None:
+    with transaction.atomic():
+        current = Export.objects.select_for_update().get(pk=export.pk)
+        _fail(current, reason)
+
+
+def _after_finish(export: Export) -> None:
+    """Tell the client's webhook, if any, how the export ended."""
+    if export.webhook and export.status in (ExportStatus.COMPLETED, ExportStatus.FAILED):
+        from exports.webhooks import webhook_notify
+
+        webhook_notify(export=export)
+
+
+# --- recovery --------------------------------------------------------------------------------
+
+
+def export_sweep(*, now=None) -> list[int]:
+    """Re-queue renders whose worker stopped renewing its lease, and pending ones never picked up.
+
+    Each row is switched with a conditional UPDATE, so when several workers
+    sweep at once exactly one re-queues a given export.
+    """
+    now = now or timezone.now()
+    from exports.tasks import render_export
+
+    requeued = []
+    stale = Export.objects.filter(status__in=[ExportStatus.IN_PROGRESS, ExportStatus.CANCEL], lease_expires__lt=now)
+    for export_id, status, owner in stale.values_list("id", "status", "lease_owner"):
+        if status == ExportStatus.CANCEL:
+            if Export.objects.filter(pk=export_id, status=status, lease_expires__lt=now).update(
+                status=ExportStatus.FAILED, lease_owner="", lease_expires=None,
+            ):
+                _record_error(export_id, "cancelled")
+            continue
+        if Export.objects.filter(pk=export_id, status=status, lease_expires__lt=now).update(
+            status=ExportStatus.PENDING, progress=0.0, lease_owner="", lease_expires=None, queued_at=now,
+        ):
+            log.warning("export %s recovered: worker %s stopped renewing its lease; re-queued", export_id, owner)
+            render_export.send(export_id)
+            requeued.append(export_id)
+    resend_before = now - timedelta(seconds=settings.RENDER_PENDING_RESEND_SECONDS)
+    for export_id in Export.objects.filter(status=ExportStatus.PENDING, queued_at__lt=resend_before).values_list("id", flat=True):
+        if Export.objects.filter(pk=export_id, status=ExportStatus.PENDING, queued_at__lt=resend_before).update(queued_at=now):
+            log.warning("export %s recovered: pending since before %s; message sent again", export_id, resend_before)
+            render_export.send(export_id)
+            requeued.append(export_id)
+    return requeued
+
+
+def _record_error(export_id: int, reason: str) -> None:
+    with transaction.atomic():
+        export = Export.objects.select_for_update().get(pk=export_id)
+        export.json = {**(export.json or {}), "error": reason}
+        export.save(update_fields=["json"])
+
+
+def export_requeue_pending() -> int:
+    """Send every pending export again (the embedded broker loses its queue on restart)."""
+    from exports.tasks import render_export
+
+    ids = list(Export.objects.filter(status=ExportStatus.PENDING).values_list("id", flat=True))
+    for export_id in ids:
+        render_export.send(export_id)
+    return len(ids)

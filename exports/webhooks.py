@@ -1,0 +1,72 @@
+"""Telling a client's webhook how its export ended.
+
+The export's representation is POSTed (JSON, or a form with
+`json["webhook-form-urlencoded"]`) with `json.status` success/failed and
+`json.detail`; the answer is kept in `json.webhook` as
+"<status>: [<content-type>] <body>". The target goes through the same
+guard as media imports: no loopback, private, link-local or metadata
+addresses, checked after resolution and on each redirect. A refused or
+failing webhook is recorded and never fails the render.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from rest_framework.test import APIRequestFactory
+
+from exports.models import Export, ExportStatus
+from media_assets.remote import RemoteError, UrlPolicy, post
+
+log = logging.getLogger("montage.render")
+
+BODY_LIMIT = 1000  # characters of the webhook's answer kept in json.webhook
+
+
+def webhook_policy() -> UrlPolicy:
+    return UrlPolicy(max_bytes=64 * 1024, timeout=settings.WEBHOOK_TIMEOUT,
+                     allowed_networks=tuple(settings.MONTAGE_TRUSTED_NETWORKS))
+
+
+def webhook_payload(export: Export) -> dict:
+    from exports.api.serializers import ExportSerializer
+
+    # Links in the payload are absolute, for the address the client used.
+    base = urlsplit(export.base_url or "http://localhost/")
+    request = APIRequestFactory().get("/", HTTP_HOST=base.netloc, secure=base.scheme == "https")
+    data = dict(ExportSerializer(export, context={"request": request}).data)
+    data["json"] = {
+        **data["json"],
+        "status": "success" if export.status == ExportStatus.COMPLETED else "failed",
+        "detail": (export.json or {}).get("error", ""),
+    }
+    return data
+
+
+def _encode(export: Export, payload: dict) -> tuple[bytes, str]:
+    if (export.json or {}).get("webhook-form-urlencoded"):
+        fields = {key: json.dumps(value) if isinstance(value, (dict, list)) else ("" if value is None else value)
+                  for key, value in payload.items()}
+        return urlencode(fields).encode(), "application/x-www-form-urlencoded"
+    return json.dumps(payload).encode(), "application/json"
+
+
+def webhook_notify(*, export: Export) -> str:
+    """POST the export to its webhook and record the answer; returns what was recorded."""
+    body, content_type = _encode(export, webhook_payload(export))
+    try:
+        answer = post(export.webhook, body=body, content_type=content_type, policy=webhook_policy())
+        recorded = f"{answer.status}: [{answer.content_type or ''}] {answer.text[:BODY_LIMIT]}"
+        log.info("export %s webhook answered %s", export.pk, answer.status)
+    except RemoteError as error:
+        recorded = f"error: [] {error.reason}"
+        log.warning("export %s webhook not delivered: %s", export.pk, error.reason)
+    with transaction.atomic():
+        current = Export.objects.select_for_update().get(pk=export.pk)
+        current.json = {**(current.json or {}), "webhook": recorded}
+        current.save(update_fields=["json"])
+    return recorded

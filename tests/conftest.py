@@ -1,0 +1,72 @@
+"""Fixtures shared by the whole suite: users, API clients, generated media.
+
+Media is generated with ffmpeg once per session (a few seconds, 160x90)
+and every test writes its uploads to its own temporary MEDIA_ROOT.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from tests import mediagen
+
+
+@pytest.fixture(autouse=True)
+def isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.THUMBNAIL_CACHE_DIR = tmp_path / "thumbnails"
+    return tmp_path / "media"
+
+
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {user.auth_token.key}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def user(db):
+    return get_user_model().objects.create_user("alice", password="alice-password-1")
+
+
+@pytest.fixture
+def other_user(db):
+    return get_user_model().objects.create_user("bob", password="bob-password-1")
+
+
+@pytest.fixture
+def api(user) -> APIClient:
+    return _client_for(user)
+
+
+@pytest.fixture
+def other_api(other_user) -> APIClient:
+    return _client_for(other_user)
+
+
+@pytest.fixture
+def anonymous(db) -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("generated-media")
+
+
+@pytest.fixture(scope="session")
+def video_path(media_dir):
+    return mediagen.make_video(media_dir / "clip.mp4", seconds=2.0)
+
+
+@pytest.fixture(scope="session")
+def image_path(media_dir):
+    return mediagen.make_image(media_dir / "still.png")
+
+
+@pytest.fixture(scope="session")
+def audio_path(media_dir):
+    return mediagen.make_audio(media_dir / "tone.mp3", seconds=2.0)
