@@ -161,14 +161,15 @@ def export_render(*, export_id: int, worker: str = WORKER_ID) -> None:
     try:
         outcome = _render_into(export, workdir)
         if outcome is not None:
-            _publish(export, outcome, started)
+            rendered, seconds = outcome
+            _publish(export, rendered, started, seconds)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         _after_finish(Export.objects.get(pk=export.pk))
 
 
-def _render_into(export: Export, workdir: Path) -> Path | None:
-    """Run ffmpeg; the rendered file (or folder) in workdir, or None after recording a failure."""
+def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:
+    """Run ffmpeg: (rendered file, seconds of output), or None after recording a failure."""
     reporter = _Reporter(export)
     try:
         timeline = build_timeline(export)
@@ -194,8 +195,8 @@ def _render_into(export: Export, workdir: Path) -> Path | None:
         return None
     log.debug("export %s ffmpeg finished in %.1f s", export.pk, result.wall_seconds)
     if export.export_type == ExportType.IMAGE_SEQUENCE:
-        return _zip_folder(target, workdir / "frames.zip")
-    return target
+        return _zip_folder(target, workdir / "frames.zip"), plan.duration
+    return target, plan.duration
 
 
 def _time_limit(export: Export) -> float:
@@ -218,7 +219,7 @@ def _output_name(export: Export, rendered: Path) -> str:
     return f"output-{export.project_id}-{export.pk}-{uuid.uuid4().hex[:8]}{suffix}"
 
 
-def _publish(export: Export, rendered: Path, started: float) -> None:
+def _publish(export: Export, rendered: Path, started: float, seconds: float) -> None:
     """Store the finished output (never a half-written one) and mark the export completed."""
     with open(rendered, "rb") as handle:
         export.output.save(_output_name(export, rendered), DjangoFile(handle), save=False)
@@ -232,16 +233,8 @@ def _publish(export: Export, rendered: Path, started: float) -> None:
         _finish_failed(export, "cancelled")
         log.info("export %s cancelled", export.pk)
         return
-    duration = _rendered_seconds(export)
-    speed = f", {duration / wall:.2f}x realtime" if duration and wall else ""
+    speed = f", {seconds / wall:.2f}x realtime" if seconds and wall else ""
     log.info("export %s completed in %.1f s%s: %s", export.pk, wall, speed, export.output.name)
-
-
-def _rendered_seconds(export: Export) -> float:
-    try:
-        return float(build_timeline(export).output_duration)
-    except Exception:  # only for the log line's speed factor
-        return 0.0
 
 
 def _fail(export: Export, reason: str) -> None:

@@ -16,7 +16,7 @@ def staff_client(client):
 @pytest.mark.parametrize("path", [
     "/cloud-admin/", "/cloud-admin/auth/user/", "/cloud-admin/authtoken/token/",
     "/cloud-admin/projects/project/", "/cloud-admin/projects/clip/", "/cloud-admin/projects/effect/",
-    "/cloud-admin/media_assets/file/",
+    "/cloud-admin/media_assets/file/", "/cloud-admin/exports/export/",
 ])
 def test_admin_pages_load(staff_client, path):
     assert staff_client.get(path).status_code == 200

@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 from .errors import RenderError
-from .filtergraph import CommandScript, GraphBuilder, escape_value, number
+from .filtergraph import CommandScript, GraphBuilder, escape_value, number, piecewise
 from .keyframes import Curve, change_frames, curve_changes, keyframe_value_at
 from .placement import Placement
 from .properties import read_curve
@@ -80,13 +80,23 @@ class EffectContext:
         first, last = self.local_range
         return any(len(curve_changes(curve, first, last)) > 1 for curve in curves)
 
-    def animate(self, target: str, param: str, curves: tuple[Curve, ...], render: Callable[..., str]) -> str:
-        """The first value of `render(*values)` (for the filter's arguments); commands for every change."""
+    def values(self, curves: tuple[Curve, ...], render: Callable[..., str]) -> list[tuple[int, str]]:
+        """(output index, render(*curve values)) at every frame where one of the curves changes."""
         first, last = self.local_range
         frames = change_frames(curves, first, last)
-        values = [(self.span.out_index(f), render(*(keyframe_value_at(c, f) for c in curves))) for f in frames]
-        self.commands.add_changes(target, param, values)
+        return [(self.span.out_index(f), render(*(keyframe_value_at(c, f) for c in curves))) for f in frames]
+
+    def animate(self, target: str, param: str, curves: tuple[Curve, ...], render: Callable[..., str],
+                script: CommandScript | None = None) -> str:
+        """The first value of `render(*values)` (for the filter's arguments); commands for every change."""
+        values = self.values(curves, render)
+        (script if script is not None else self.commands).add_changes(target, param, values)
         return values[0][1]
+
+    def expression(self, curves: tuple[Curve, ...], render: Callable[..., str]) -> str:
+        """A per-frame expression of t for a filter that waits on two inputs (commands would run ahead)."""
+        text = piecewise(self.values(curves, render), self.fps)
+        return f"'{text}'" if "(" in text else text
 
     def flag(self, name: str) -> bool:
         raw = self.props.get(name, self.defaults.get(name))
@@ -104,6 +114,7 @@ class EffectStep:
     branch: Callable[[GraphBuilder, str], str] | None = None  # wires a sub-graph: input label -> output label
     makes_alpha: bool = False
     size: tuple[int, int] | None = None  # the image size after this step, when it changes it
+    new_segment: bool = False  # it waits on a second input: later filters need a sendcmd after it
 
 
 # --- colour helpers ------------------------------------------------------------------------------
@@ -239,23 +250,23 @@ def pixelate(ctx: EffectContext) -> EffectStep:
         x, y = int(left * w), int(top * h)
         return x, y, max(1, w - x - int(right * w)), max(1, h - y - int(bottom * h))
 
-    crop, overlay = f"crop@{ctx.name}c", f"overlay@{ctx.name}o"
+    crop, overlay = f"crop@{ctx.name}c", f"overlay@{ctx.name}o"  # the crop follows the chain's sendcmd
     cx = ctx.animate(crop, "x", margins, lambda *m: str(area(*m)[0]))
     cy = ctx.animate(crop, "y", margins, lambda *m: str(area(*m)[1]))
     cw = ctx.animate(crop, "w", margins, lambda *m: str(area(*m)[2]))
     ch = ctx.animate(crop, "h", margins, lambda *m: str(area(*m)[3]))
-    ctx.animate(overlay, "x", margins, lambda *m: str(area(*m)[0]))
-    ctx.animate(overlay, "y", margins, lambda *m: str(area(*m)[1]))
+    ox = ctx.expression(margins, lambda *m: str(area(*m)[0]))
+    oy = ctx.expression(margins, lambda *m: str(area(*m)[1]))
 
     def wire(graph: GraphBuilder, source: str) -> str:
         whole, part = graph.label(f"{ctx.name}w"), graph.label(f"{ctx.name}p")
         blocks, out = graph.label(f"{ctx.name}b"), graph.label(f"{ctx.name}")
         graph.add(f"{source}split{whole}{part}")
         graph.add(f"{part}{crop}=w={cw}:h={ch}:x={cx}:y={cy}:exact=1,{pixelize}{blocks}")
-        graph.add(f"{whole}{blocks}{overlay}=x={cx}:y={cy}:eof_action=pass{ctx.enable}{out}")
+        graph.add(f"{whole}{blocks}{overlay}=x={ox}:y={oy}:eof_action=pass{ctx.enable}{out}")
         return out
 
-    return EffectStep(branch=wire, animated=animated)
+    return EffectStep(branch=wire, animated=animated, new_segment=True)
 
 
 def crop(ctx: EffectContext) -> EffectStep:
@@ -358,7 +369,8 @@ def mask(ctx: EffectContext) -> EffectStep:
         factor = 20.0 / max(0.00001, 20.0 - c)
         return f"'clip(255-({number(factor)}*(val+{number(255 * b)}-128)+128),0,255)'"
 
-    expression = ctx.animate(lut, "c0", (level, contrast), table)
+    mask_commands = CommandScript(ctx.fps)  # sent from the mask's own chain, in step with its frames
+    expression = ctx.animate(lut, "c0", (level, contrast), table, script=mask_commands)
     is_image = bool(reader.get("has_single_image")) or reader.get("media_type") == "image" \
         or reader.get("type") == "QtImageReader" or os.path.splitext(str(path))[1].lower() in IMAGE_EXTENSIONS
     replace = ctx.flag("replace_image")
@@ -367,14 +379,16 @@ def mask(ctx: EffectContext) -> EffectStep:
     def wire(graph: GraphBuilder, source: str) -> str:
         index = graph.add_input(str(path))
         if is_image:
-            timing = f"loop=loop={span.count - 1}:size=1:start=0,settb=1/{ctx.fps},setpts=N+{span.out_start}"
+            timing = (f"loop=loop={span.count - 1}:size=1:start=0,settb={ctx.fps.denominator}/{ctx.fps.numerator},"
+                      f"setpts=N+{span.out_start}")
             timing = f"scale=w={ctx.width}:h={ctx.height},format=gray,{timing}"
         else:
             timing = (f"setpts=PTS-STARTPTS,fps={ctx.fps},tpad=stop=-1:stop_mode=clone,"
                       f"trim=start_pts={span.src_start}:end_pts={span.src_start + span.count},"
                       f"setpts=PTS-STARTPTS+{span.out_start},scale=w={ctx.width}:h={ctx.height},format=gray")
         matte = graph.label(f"{ctx.name}m")
-        graph.add(f"[{index}:v]{timing},{lut}=c0={expression}{matte}")
+        sendcmd = graph.sendcmd(f"{ctx.name}.mask.cmd", mask_commands)
+        graph.add(f"[{index}:v]{timing},{sendcmd + ',' if sendcmd else ''}{lut}=c0={expression}{matte}")
         out = graph.label(ctx.name)
         if replace:
             graph.add(f"{source}{matte}overlay=x=0:y=0:eof_action=pass{ctx.enable},format=yuva420p{out}")
@@ -389,7 +403,7 @@ def mask(ctx: EffectContext) -> EffectStep:
             graph.add(f"{source}format=yuva420p{matte}alphamerge{ctx.enable}{out}")
         return out
 
-    return EffectStep(branch=wire, animated=True, makes_alpha=True)
+    return EffectStep(branch=wire, animated=True, makes_alpha=True, new_segment=True)
 
 
 def caption(ctx: EffectContext) -> EffectStep:

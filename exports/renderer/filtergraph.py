@@ -7,6 +7,14 @@ text) and unique labels. `CommandScript` holds the per-frame commands of
 one `sendcmd`/`asendcmd` filter: values are keyed by output frame index
 and written as the time half a frame before that frame, so float rounding
 can never move a change onto the neighbouring frame.
+
+A sendcmd only acts in step with the filters after it in the same linear
+run of filters: ffmpeg pushes each frame through such a run before the
+next one enters. Past a filter that waits for a second input (overlay,
+alphamerge) frames queue up and a sendcmd upstream runs ahead (measured:
+up to three frames early for the upper layers of a four-layer overlay
+stack). So each linear run gets its own sendcmd, and values of two-input
+filters (overlay x/y) are per-frame expressions instead (`piecewise`).
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Iterable
+from typing import Iterable
 
 _OPTION_SPECIALS = "\\':"
 _GRAPH_SPECIALS = "\\'[],;"
@@ -140,6 +148,23 @@ class Chain:
         return out
 
 
-def changes_over(first: int, last: int, frames: Iterable[int], value_at: Callable[[int], str]) -> list[tuple[int, str]]:
-    """Evaluate value_at on the given candidate indices within [first, last]; used with add_changes."""
-    return [(index, value_at(index)) for index in frames if first <= index <= last]
+def piecewise(values: list[tuple[int, str]], fps: Fraction) -> str:
+    """An expression of `t` worth each value from its output frame index on (the first value before that).
+
+    A balanced tree of `if(lt(t,...))` with thresholds half a frame before
+    each change: evaluated per frame by the filter itself, so it can never
+    be early or late, whatever order ffmpeg processes the graph's branches in.
+    """
+    steps: list[tuple[int, str]] = []
+    for index, value in values:
+        if not steps or steps[-1][1] != value:
+            steps.append((index, value))
+
+    def build(lo: int, hi: int) -> str:
+        if lo == hi:
+            return steps[lo][1]
+        mid = (lo + hi + 1) // 2
+        threshold = number((steps[mid][0] - 0.5) / float(fps))
+        return f"if(lt(t,{threshold}),{build(lo, mid - 1)},{build(mid, hi)})"
+
+    return build(0, len(steps) - 1)

@@ -130,11 +130,7 @@ def _compose(graph: GraphBuilder, layers: list[VideoLayer], window: RenderWindow
               f"trim=end_frame={window.count},setsar=1{canvas}")
     current = canvas
     for layer in layers:
-        main = current
-        sendcmd = graph.sendcmd(f"{layer.name}.overlay.cmd", layer.commands)
-        if sendcmd:
-            main = graph.chain(current).add(sendcmd).end(f"{layer.name}main")
-        current = graph.label("layer")
+        main, current = current, graph.label("layer")
         graph.add(f"{main}{layer.label}{layer.overlay}{current}")
     return current
 

@@ -17,13 +17,13 @@ frames where they change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from .effect_filters import EffectContext, EffectStep
 from .effects import effect_spec
 from .errors import RenderError
-from .filtergraph import Chain, CommandScript, GraphBuilder, number
+from .filtergraph import Chain, CommandScript, GraphBuilder, number, piecewise
 from .keyframes import change_frames
 from .placement import Placement
 from .properties import ClipProperties
@@ -42,8 +42,7 @@ class ClipSource:
 @dataclass
 class VideoLayer:
     label: str  # the clip's finished stream
-    overlay: str  # the overlay filter that puts it on the canvas
-    commands: CommandScript = field(repr=False)  # overlay x/y changes (sent on the canvas side)
+    overlay: str  # the overlay filter that puts it on the canvas (x/y: numbers or expressions of t)
     name: str = ""
 
 
@@ -52,6 +51,7 @@ class _Step:
     filters: list[str]
     animated: bool
     branch: object = None  # EffectStep.branch
+    commands_after: tuple[str, CommandScript] | None = None  # (file name, script) of the run after this step
 
 
 def clip_video(
@@ -69,7 +69,7 @@ def clip_video(
     if media.width <= 0 or media.height <= 0:
         raise RenderError(f"The media of clip {clip.id} ({media.path}) has no known picture size; probe it again.")
     first, last = placement.local_start, placement.local_frame(placement.out_end - 1)
-    chain_commands = CommandScript(fps)
+    first_commands = chain_commands = CommandScript(fps)  # for the filters of the current linear run
     steps: list[_Step] = []
     size = (media.width, media.height)
     has_alpha = False
@@ -90,6 +90,9 @@ def clip_video(
         step: EffectStep = spec.translate(ctx)
         if step.filters or step.branch:
             steps.append(_Step(step.filters, step.animated, step.branch))
+            if step.new_segment:
+                chain_commands = CommandScript(fps)
+                steps[-1].commands_after = (f"{name}.video{len(steps)}.cmd", chain_commands)
         has_alpha = has_alpha or step.makes_alpha
         size = step.size or size
 
@@ -114,15 +117,16 @@ def clip_video(
         return None  # hidden on every frame it covers
     steps.extend(_transform_steps(poses, size, box, has_alpha, chain_commands, name))
 
-    overlay_commands = CommandScript(fps)
-    overlay_name = f"overlay@{name}"
-    overlay_commands.add_changes(overlay_name, "x", [(index, str(pose.x)) for index, pose in poses])
-    overlay_commands.add_changes(overlay_name, "y", [(index, str(pose.y)) for index, pose in poses])
-    x0, y0 = poses[0][1].x, poses[0][1].y
-    overlay = f"{overlay_name}=x={x0}:y={y0}:eof_action=pass"
+    x = _quoted(piecewise([(index, str(pose.x)) for index, pose in poses], fps))
+    y = _quoted(piecewise([(index, str(pose.y)) for index, pose in poses], fps))
+    overlay = f"overlay@{name}=x={x}:y={y}:eof_action=pass"
 
-    label = _emit(graph, clip, placement, source, steps, chain_commands, name)
-    return VideoLayer(label=label, overlay=overlay, commands=overlay_commands, name=name)
+    label = _emit(graph, clip, placement, source, steps, first_commands, name)
+    return VideoLayer(label=label, overlay=overlay, name=name)
+
+
+def _quoted(expression: str) -> str:
+    return f"'{expression}'" if "(" in expression else expression
 
 
 def _transform_steps(
@@ -219,4 +223,6 @@ def _apply(graph: GraphBuilder, chain: Chain, steps: list[_Step], name: str) -> 
             label = chain.end(f"{name}pre")
             chain = graph.chain(step.branch(graph, label))
         chain.add(*step.filters)
+        if step.commands_after is not None:
+            chain.add(graph.sendcmd(*step.commands_after))
     return chain

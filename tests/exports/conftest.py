@@ -8,6 +8,7 @@ and `on_commit` queueing really happens.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 import dramatiq
 import pytest
@@ -16,16 +17,31 @@ import exports.tasks  # noqa: F401 - registers the actors on the broker
 from tests.factories import ok
 
 
+@contextmanager
+def running_worker():
+    """A Dramatiq worker with two threads on the configured broker, stopped on exit."""
+    running = dramatiq.Worker(dramatiq.get_broker(), worker_threads=2, worker_timeout=100)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
 @pytest.fixture
-def worker(transactional_db, settings):
-    settings.RENDER_SWEEP_SECONDS = 3600  # tests call the sweeper themselves
+def quiet_broker(transactional_db, settings):
+    """An empty broker, and no periodic sweeper: tests call the sweeper themselves."""
+    settings.RENDER_SWEEP_SECONDS = 3600
     broker = dramatiq.get_broker()
     broker.flush_all()
-    running = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
-    running.start()
-    yield running
-    running.stop()
+    yield broker
     broker.flush_all()
+
+
+@pytest.fixture
+def worker(quiet_broker):
+    with running_worker() as running:
+        yield running
 
 
 def wait_for_export(api, export: dict, *, statuses=("completed", "failed"), timeout: float = 90.0) -> dict:

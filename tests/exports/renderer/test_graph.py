@@ -179,12 +179,12 @@ def test_rotation_turns_the_clip_about_its_centre_in_a_box_that_holds_it():
 # --- keyframes as commands ---------------------------------------------------------------------
 
 
-def test_animated_location_sends_overlay_commands_only_on_frames_where_it_changes():
+def test_animated_location_is_a_per_frame_expression_changing_only_where_the_value_changes():
     plan = plan_for(clip(location_x=steps((1, 0), (11, 0.25), (21, 0.5))))
-    script = plan.files["/work/clip1.overlay.cmd"]
-    # changes on source frames 11 and 21 = output frames 10 and 20, sent half a frame early
-    assert script == "0.316667 overlay@clip1 x 40;\n0.650000 overlay@clip1 x 80;\n"
-    assert "sendcmd=f=/work/clip1.overlay.cmd" in graph_of(plan)
+    # changes on source frames 11 and 21 = output frames 10 and 20, switched half a frame early; the overlay
+    # evaluates it per frame itself, because a sendcmd ahead of an overlay can run ahead of the blending
+    assert "overlay@clip1=x='if(lt(t,0.316667),0,if(lt(t,0.65),40,80))':y=0:eof_action=pass" in graph_of(plan)
+    assert not any(path.endswith(".cmd") for path in plan.files)
 
 
 def test_alpha_fade_is_a_command_on_each_frame_of_the_fade_and_none_after():
@@ -200,7 +200,7 @@ def test_alpha_fade_is_a_command_on_each_frame_of_the_fade_and_none_after():
 def test_keyframe_x_is_the_source_frame_number_including_the_trim():
     # the clip shows source frames 31.. from output frame 0; the step at source frame 40 lands on output frame 9
     plan = plan_for(clip(start=1.0, end=3.0, location_y=steps((1, 0), (40, 0.5))))
-    assert plan.files["/work/clip1.overlay.cmd"] == "0.283333 overlay@clip1 y 45;\n"
+    assert "overlay@clip1=x=0:y='if(lt(t,0.283333),0,45)'" in graph_of(plan)
 
 
 def test_animated_scale_sends_scale_commands_with_per_frame_evaluation():

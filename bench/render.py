@@ -1,0 +1,187 @@
+"""Render speed and memory: Montage against a hand-written ffmpeg command.
+
+Builds, through the HTTP API of a freshly started embedded server, a
+1080p30 20 s timeline: clip A (1080p) full frame; clip B (720p) scaled to
+0.5, placed at 2 s with location_x 0.25 and an alpha fade-in over 2 s;
+audio of both mixed. Renders it with x264 `ultrafast` and `medium` at
+8 Mb/s, and in the same run times one hand-written ffmpeg command that
+produces the same picture. Prints wall time, peak RSS of the ffmpeg
+process(es), and the ratios Montage/direct.
+
+    python bench/render.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests import mediagen  # noqa: E402
+
+WIDTH, HEIGHT, FPS, SECONDS = 1920, 1080, 30, 20
+FADE = {"Points": [{"co": {"X": 1, "Y": 0.0}, "interpolation": 1}, {"co": {"X": 61, "Y": 1.0}, "interpolation": 1}]}
+
+
+class PeakRss(threading.Thread):
+    """Peak RSS of the ffmpeg processes under `root` (or `root` itself if it is ffmpeg)."""
+
+    def __init__(self, root: psutil.Process):
+        super().__init__(daemon=True)
+        self.root, self.peak, self.done = root, 0, threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+                total = sum(p.memory_info().rss for p in procs if "ffmpeg" in p.name())
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(0.02)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_sources(folder: Path) -> tuple[Path, Path]:
+    a = mediagen.make_video(folder / "a-1080p.mp4", seconds=SECONDS, width=1920, height=1080, fps=FPS)
+    b = mediagen.make_video(folder / "b-720p.mp4", seconds=SECONDS - 2, width=1280, height=720, fps=FPS)
+    return a, b
+
+
+def direct_command(a: Path, b: Path, out: Path, preset: str) -> list[str]:
+    """The same picture and sound, written by hand."""
+    frames = SECONDS * FPS
+    graph = (
+        f"[0:v]setpts=PTS-STARTPTS[a];"
+        f"[1:v]scale=960:540,format=yuva420p,fade=t=in:st=0:d=2:alpha=1,setpts=PTS-STARTPTS+2/TB[b];"
+        f"[a][b]overlay=x=960:y=270:eof_action=pass:format=yuv420[v];"
+        f"[1:a]adelay=2000:all=1[ba];[0:a][ba]amix=inputs=2:normalize=0:duration=first[aout]"
+    )
+    return [mediagen.ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(a), "-i", str(b),
+            "-filter_complex", graph, "-map", "[v]", "-map", "[aout]", "-c:v", "libx264", "-preset", preset,
+            "-b:v", "8000000", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192000", "-r", str(FPS),
+            "-frames:v", str(frames), str(out)]
+
+
+def time_direct(a: Path, b: Path, out: Path, preset: str) -> tuple[float, int]:
+    started = time.monotonic()
+    process = subprocess.Popen(direct_command(a, b, out, preset))
+    sampler = PeakRss(psutil.Process(process.pid))
+    sampler.start()
+    process.wait()
+    sampler.done.set()
+    assert process.returncode == 0
+    return time.monotonic() - started, sampler.peak
+
+
+class Montage:
+    def __init__(self, scratch: Path):
+        self.port = free_port()
+        env = {**os.environ, "MONTAGE_EMBEDDED": "1", "MONTAGE_DATA_DIR": str(scratch / "data"), "LOG_LEVEL": "WARNING",
+               "EMBEDDED_WORKER_THREADS": "1"}
+        env.pop("DRAMATIQ_BROKER_URL", None)
+        env.pop("DATABASE_URL", None)
+        self.process = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(self.port)], cwd=ROOT,
+                                        env=env, stdout=subprocess.PIPE, text=True)
+        for line in self.process.stdout:
+            if line.startswith("API token"):
+                self.headers = {"Authorization": "Token " + line.rsplit(" ", 1)[-1].strip()}
+            if "serving on" in line:
+                break
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            try:
+                requests.get(self.base + "/", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+
+    def post(self, path: str, **kwargs) -> dict:
+        response = requests.post(self.base + path, headers=self.headers, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def build_timeline(self, a: Path, b: Path) -> dict:
+        project = self.post("/projects/", json={"name": "bench", "width": WIDTH, "height": HEIGHT, "fps_num": FPS})
+        files = []
+        for path in (a, b):
+            with open(path, "rb") as handle:
+                files.append(self.post(f"/projects/{project['id']}/files/", files={"media": (path.name, handle)}))
+        self.post("/clips/", json={"project": project["url"], "file": files[0]["url"], "position": 0, "start": 0,
+                                   "end": SECONDS, "layer": 1})
+        self.post("/clips/", json={"project": project["url"], "file": files[1]["url"], "position": 2, "start": 0,
+                                   "end": SECONDS - 2, "layer": 2,
+                                   "json": {"scale_x": 0.5, "scale_y": 0.5, "location_x": 0.25, "alpha": FADE}})
+        return project
+
+    def render(self, project: dict, preset: str) -> tuple[float, int, dict]:
+        sampler = PeakRss(psutil.Process(self.process.pid))
+        sampler.start()
+        started = time.monotonic()
+        export = self.post("/exports/", json={"project": project["url"], "video_bitrate": 8000000,
+                                              "json": {"preset": preset}})
+        while True:
+            export = requests.get(export["url"], headers=self.headers).json()
+            if export["status"] in ("completed", "failed"):
+                break
+            time.sleep(0.05)
+        wall = time.monotonic() - started
+        sampler.done.set()
+        if export["status"] != "completed":
+            raise SystemExit(f"render failed: {export['json'].get('error')}")
+        return wall, sampler.peak, export
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3, help="runs per preset (the median is reported)")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="montage-render-bench-"))
+    montage = None
+    try:
+        a, b = make_sources(scratch)
+        montage = Montage(scratch)
+        project = montage.build_timeline(a, b)
+        mb = 1024 * 1024
+        print(f"timeline: {WIDTH}x{HEIGHT} {FPS} fps, {SECONDS} s; {args.runs} runs each, medians")
+        print(f"{'preset':10} {'montage s':>10} {'direct s':>9} {'ratio':>6} {'montage MB':>11} {'direct MB':>10} {'ratio':>6}")
+        for preset in ("ultrafast", "medium"):
+            ours = [montage.render(project, preset) for _ in range(args.runs)]
+            theirs = [time_direct(a, b, scratch / f"direct-{preset}.mp4", preset) for _ in range(args.runs)]
+            our_wall = statistics.median(run[0] for run in ours)
+            our_rss = statistics.median(run[1] for run in ours)
+            their_wall = statistics.median(run[0] for run in theirs)
+            their_rss = statistics.median(run[1] for run in theirs)
+            print(f"{preset:10} {our_wall:10.2f} {their_wall:9.2f} {our_wall / their_wall:6.2f} "
+                  f"{our_rss / mb:11.0f} {their_rss / mb:10.0f} {our_rss / their_rss:6.2f}")
+    finally:
+        if montage is not None:
+            montage.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

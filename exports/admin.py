@@ -1,0 +1,42 @@
+"""Admin for exports: status, progress and owner at a glance; retry and cancel."""
+
+from django.contrib import admin, messages
+
+from exports import services
+from exports.models import Export
+
+
+@admin.action(description="Retry the selected failed exports")
+def retry_exports(modeladmin, request, queryset):
+    _apply(request, queryset, services.export_retry, "re-queued")
+
+
+@admin.action(description="Cancel the selected pending or running exports")
+def cancel_exports(modeladmin, request, queryset):
+    _apply(request, queryset, services.export_cancel, "cancelled")
+
+
+def _apply(request, queryset, service, verb: str) -> None:
+    done, refused = 0, []
+    for export in queryset:
+        try:
+            service(export=export)
+            done += 1
+        except services.ExportStateError as error:
+            refused.append(f"#{export.pk}: {error}")
+    if done:
+        messages.success(request, f"{done} export(s) {verb}.")
+    for reason in refused:
+        messages.warning(request, reason)
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    list_display = ["id", "project", "export_type", "status", "progress", "owner", "date_created", "date_updated"]
+    list_filter = ["status", "export_type", "owner"]
+    search_fields = ["project__name", "owner__username", "output"]
+    readonly_fields = ["owner", "output", "progress", "status", "lease_owner", "lease_expires", "queued_at",
+                       "base_url", "date_created", "date_updated"]
+    list_select_related = ["project", "owner"]
+    raw_id_fields = ["project"]
+    actions = [retry_exports, cancel_exports]
