@@ -3,13 +3,14 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from exports.models import Export
 from media_assets.models import File
 from projects.models import Clip, Effect, Project
 
 pytestmark = pytest.mark.django_db
 
 # auth token lookup + count + page (+ one prefetch per nested collection)
-LIST_QUERIES = {"/projects/": 7, "/files/": 3, "/clips/": 3, "/effects/": 3}
+LIST_QUERIES = {"/projects/": 7, "/files/": 3, "/clips/": 3, "/effects/": 3, "/exports/": 3}
 
 
 def populate(user, count: int) -> None:
@@ -19,6 +20,7 @@ def populate(user, count: int) -> None:
                                    json={"duration": 2.0, "media_type": "video"})
         Clip.objects.create(owner=user, project=project, file=file, end=2.0)
         Effect.objects.create(owner=user, project=project, type="Blur", end=2.0)
+        Export.objects.create(owner=user, project=project)
 
 
 @pytest.mark.parametrize("count", [1, 50])
