@@ -38,18 +38,29 @@ FADE = {"Points": [{"co": {"X": 1, "Y": 0.0}, "interpolation": 1}, {"co": {"X": 
 
 
 class PeakRss(threading.Thread):
-    """Peak RSS of the ffmpeg processes under `root` (or `root` itself if it is ffmpeg)."""
+    """Peak RSS and CPU seconds of the ffmpeg processes under `root` (or `root` itself).
+
+    CPU seconds (user + system) are reported beside wall time because they
+    hardly move when other work shares the machine.
+    """
 
     def __init__(self, root: psutil.Process):
         super().__init__(daemon=True)
         self.root, self.peak, self.done = root, 0, threading.Event()
+        self.cpu_by_pid: dict[int, float] = {}
+
+    @property
+    def cpu(self) -> float:
+        return sum(self.cpu_by_pid.values())
 
     def run(self):
         while not self.done.is_set():
             try:
-                procs = [self.root, *self.root.children(recursive=True)]
-                total = sum(p.memory_info().rss for p in procs if "ffmpeg" in p.name())
-                self.peak = max(self.peak, total)
+                procs = [p for p in (self.root, *self.root.children(recursive=True)) if "ffmpeg" in p.name()]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
+                for p in procs:
+                    times = p.cpu_times()
+                    self.cpu_by_pid[p.pid] = times.user + times.system
             except psutil.Error:
                 pass
             time.sleep(0.02)
@@ -82,15 +93,16 @@ def direct_command(a: Path, b: Path, out: Path, preset: str) -> list[str]:
             "-frames:v", str(frames), str(out)]
 
 
-def time_direct(a: Path, b: Path, out: Path, preset: str) -> tuple[float, int]:
+def time_direct(a: Path, b: Path, out: Path, preset: str) -> tuple[float, int, float]:
     started = time.monotonic()
     process = subprocess.Popen(direct_command(a, b, out, preset))
     sampler = PeakRss(psutil.Process(process.pid))
     sampler.start()
-    process.wait()
+    _, status, usage = os.wait4(process.pid, 0)  # exact CPU seconds of the finished ffmpeg
+    process.returncode = os.waitstatus_to_exitcode(status)
     sampler.done.set()
     assert process.returncode == 0
-    return time.monotonic() - started, sampler.peak
+    return time.monotonic() - started, sampler.peak, usage.ru_utime + usage.ru_stime
 
 
 class Montage:
@@ -133,7 +145,7 @@ class Montage:
                                    "json": {"scale_x": 0.5, "scale_y": 0.5, "location_x": 0.25, "alpha": FADE}})
         return project
 
-    def render(self, project: dict, preset: str) -> tuple[float, int, dict]:
+    def render(self, project: dict, preset: str) -> tuple[float, int, float]:
         sampler = PeakRss(psutil.Process(self.process.pid))
         sampler.start()
         started = time.monotonic()
@@ -148,7 +160,7 @@ class Montage:
         sampler.done.set()
         if export["status"] != "completed":
             raise SystemExit(f"render failed: {export['json'].get('error')}")
-        return wall, sampler.peak, export
+        return wall, sampler.peak, sampler.cpu
 
     def stop(self):
         self.process.terminate()
@@ -167,15 +179,21 @@ def main() -> None:
         project = montage.build_timeline(a, b)
         mb = 1024 * 1024
         print(f"timeline: {WIDTH}x{HEIGHT} {FPS} fps, {SECONDS} s; {args.runs} runs each, medians")
-        print(f"{'preset':10} {'montage s':>10} {'direct s':>9} {'ratio':>6} {'montage MB':>11} {'direct MB':>10} {'ratio':>6}")
+        print(f"{'preset':10} {'montage s':>10} {'direct s':>9} {'ratio':>6} {'montage cpu':>12} {'direct cpu':>11} "
+              f"{'ratio':>6} {'montage MB':>11} {'direct MB':>10} {'ratio':>6}")
         for preset in ("ultrafast", "medium"):
-            ours = [montage.render(project, preset) for _ in range(args.runs)]
-            theirs = [time_direct(a, b, scratch / f"direct-{preset}.mp4", preset) for _ in range(args.runs)]
+            ours, theirs = [], []
+            for _ in range(args.runs):  # alternate, so both see the same machine load
+                ours.append(montage.render(project, preset))
+                theirs.append(time_direct(a, b, scratch / f"direct-{preset}.mp4", preset))
             our_wall = statistics.median(run[0] for run in ours)
             our_rss = statistics.median(run[1] for run in ours)
             their_wall = statistics.median(run[0] for run in theirs)
             their_rss = statistics.median(run[1] for run in theirs)
+            our_cpu = statistics.median(run[2] for run in ours)
+            their_cpu = statistics.median(run[2] for run in theirs)
             print(f"{preset:10} {our_wall:10.2f} {their_wall:9.2f} {our_wall / their_wall:6.2f} "
+                  f"{our_cpu:12.2f} {their_cpu:11.2f} {our_cpu / their_cpu:6.2f} "
                   f"{our_rss / mb:11.0f} {their_rss / mb:10.0f} {our_rss / their_rss:6.2f}")
     finally:
         if montage is not None:

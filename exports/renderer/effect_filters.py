@@ -6,8 +6,12 @@ clip's chain (or, for effects that need a second stream, a function that
 wires a small sub-graph). A property that is constant over the frames the
 effect covers is baked into the filter's arguments; an animated one gets
 its first value there and a command (sent by the clip's `sendcmd`) on
-every frame where its value changes. Effects act on the clip's own image,
-before it is scaled and placed, as libopenshot's clip effects do.
+every frame where its value changes; a filter that waits on a second
+input (an overlay inside the effect) gets a per-frame expression instead,
+as commands sent ahead of such a filter can arrive early. Effects act on
+the clip's own image before it is scaled and placed, as libopenshot's
+clip effects do, or on the scaled image when the effect's json says
+"apply_before_clip": false (`video.py` decides which).
 
 Where ffmpeg has no filter with libopenshot's exact arithmetic the
 translation is the closest equivalent, noted at each translator
@@ -24,7 +28,7 @@ from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 from .errors import RenderError
-from .filtergraph import CommandScript, GraphBuilder, escape_value, number, piecewise
+from .filtergraph import CommandScript, GraphBuilder, number, piecewise
 from .keyframes import Curve, change_frames, curve_changes, keyframe_value_at
 from .placement import Placement
 from .properties import read_curve
@@ -125,7 +129,8 @@ def color_curves(ctx: EffectContext, name: str) -> tuple[Curve, Curve, Curve, Cu
     raw = ctx.props.get(name, ctx.defaults.get(name))
     if isinstance(raw, str):
         red, green, blue, alpha = parse_hex_color(raw, f"{name} of {ctx.owner}")
-        return tuple(read_curve({}, "c", value, owner=ctx.owner) for value in (red, green, blue, alpha))  # type: ignore[return-value]
+        return tuple(  # type: ignore[return-value]
+            read_curve({}, "c", value, owner=ctx.owner) for value in (red, green, blue, alpha))
     if not isinstance(raw, Mapping):
         raise RenderError(f"Property '{name}' of {ctx.owner} must be a colour such as \"#00ff00\".")
     default = parse_hex_color(str(ctx.defaults.get(name, "#000000")), name)
@@ -170,7 +175,8 @@ def brightness(ctx: EffectContext) -> EffectStep:
         return 259 * (c + 255) / (255 * (259 - c))
 
     args = ":".join([
-        "contrast=" + ctx.animate(name, "contrast", (contrast,), lambda c: number(max(-1000.0, min(1000.0, factor(c))))),
+        "contrast=" + ctx.animate(name, "contrast", (contrast,),
+                                  lambda c: number(max(-1000.0, min(1000.0, factor(c))))),
         "brightness=" + ctx.animate(name, "brightness", (level,), lambda b: number(max(-1.0, min(1.0, b)))),
         "saturation=" + ctx.animate(name, "saturation", (contrast,), lambda c: number(max(0.0, min(3.0, factor(c))))),
     ])
@@ -199,7 +205,8 @@ def blur(ctx: EffectContext) -> EffectStep:
     n box passes of radius r have variance n·r(r+1)/3, so σ = √(n·r(r+1)/3)
     per direction. (libopenshot's `sigma` property has no effect on its blur.)
     """
-    horizontal, vertical, iterations = ctx.curve("horizontal_radius"), ctx.curve("vertical_radius"), ctx.curve("iterations")
+    horizontal, vertical = ctx.curve("horizontal_radius"), ctx.curve("vertical_radius")
+    iterations = ctx.curve("iterations")
     name = f"gblur@{ctx.name}"
 
     def sigma(radius: float, passes: float) -> str:
@@ -211,7 +218,8 @@ def blur(ctx: EffectContext) -> EffectStep:
     animated = ctx.animated(horizontal, vertical, iterations)
     if not animated and sigma_h == "0" and sigma_v == "0":
         return EffectStep()
-    return EffectStep([f"{name}=sigma={sigma_h}:sigmaV={sigma_v}:steps=3{ctx.enable}"], animated=animated or not ctx.full)
+    return EffectStep([f"{name}=sigma={sigma_h}:sigmaV={sigma_v}:steps=3{ctx.enable}"],
+                      animated=animated or not ctx.full)
 
 
 def negate(ctx: EffectContext) -> EffectStep:
@@ -221,7 +229,8 @@ def negate(ctx: EffectContext) -> EffectStep:
 def deinterlace(ctx: EffectContext) -> EffectStep:
     """libopenshot keeps one field and stretches it; yadif interpolates the missing lines instead."""
     parity = "tff" if ctx.flag("isOdd") else "bff"
-    return EffectStep([f"yadif@{ctx.name}=mode=send_frame:parity={parity}:deint=all{ctx.enable}"], animated=not ctx.full)
+    return EffectStep([f"yadif@{ctx.name}=mode=send_frame:parity={parity}:deint=all{ctx.enable}"],
+                      animated=not ctx.full)
 
 
 def pixelate(ctx: EffectContext) -> EffectStep:
@@ -404,118 +413,3 @@ def mask(ctx: EffectContext) -> EffectStep:
         return out
 
     return EffectStep(branch=wire, animated=True, makes_alpha=True, new_segment=True)
-
-
-def caption(ctx: EffectContext) -> EffectStep:
-    """VTT/SubRip cues drawn with drawtext while they are due, with libopenshot's fades and layout.
-
-    Cue times are relative to the clip (or effect) start, as in
-    libopenshot. Text is wrapped to the caption area by an estimate of the
-    glyph width; Qt's exact line breaks and path-stroked outline differ.
-    """
-    text = ctx.props.get("caption_text")
-    if not isinstance(text, str) or not text.strip():
-        text = str(ctx.defaults["caption_text"])
-    cues = parse_captions(text, ctx.fps)
-    first, _last = ctx.local_range
-    w, h = ctx.width, ctx.height
-    value = lambda name: ctx.value(ctx.curve(name))  # noqa: E731 - captions use the values at the first frame
-    size_px = max(1.0, value("font_size") * 4.0 / 3.0)  # points at Qt's 96 dpi
-    left, top, right = value("left"), value("top"), value("right")
-    x = round_half_away(w * left)
-    line_height = 1.17 * size_px
-    y = round_half_away(h * top + line_height - 0.93 * size_px)
-    area_width = max(1.0, w - w * right - x)
-    font = ctx.props.get("caption_font") or ctx.defaults["caption_font"]
-    fg = color_curves(ctx, "color")
-    stroke = color_curves(ctx, "stroke")
-    bg = color_curves(ctx, "background")
-    font_alpha = value("font_alpha")
-    stroke_width = value("stroke_width")
-    fade_in, fade_out = value("fade_in") * float(ctx.fps), value("fade_out") * float(ctx.fps)
-    filters = []
-    background_alpha = value("background_alpha")
-    if background_alpha > 0:
-        pad = value("background_padding")
-        bg_color = ffmpeg_color(*(keyframe_value_at(c, first) for c in bg[:3]), background_alpha)
-        filters.append(
-            f"drawbox@{ctx.name}bg=x={round(x - pad / 2)}:y={round(h * top + line_height - pad / 2)}"
-            f":w={round(area_width + pad)}:h={h}:color={bg_color}:t=fill{ctx.enable}"
-        )
-    offset = ctx.span.local_start - ctx.span.out_start  # local frame = output index + offset
-    fps = number(float(ctx.fps))
-    for index, (start, end, lines) in enumerate(cues):
-        lo = max(ctx.span.out_index(start), ctx.span.out_start)
-        hi = min(ctx.span.out_index(end), ctx.span.out_end - 1)
-        if hi < lo:
-            continue
-        wrapped = [row for line in lines for row in wrap_words(line, area_width, size_px)]
-        path = ctx.graph.add_file(f"{ctx.name}-cue{index + 1}.txt", "\n".join(wrapped))
-        frame = f"(t*{fps}+{offset})"
-        fades = []
-        if fade_in > 0:
-            fades.append(f"({frame}-{start})/{number(fade_in)}")
-        if fade_out > 0:
-            fades.append(f"1-({frame}-({end}-{number(fade_out)}))/{number(fade_out)}")
-        alpha = "1"
-        if fades:
-            alpha = fades[0] if len(fades) == 1 else f"min({fades[0]},{fades[1]})"
-            alpha = f"max(0,min(1,{alpha}))"
-        if font_alpha != 1:
-            alpha = f"{alpha}*{number(max(0.0, min(1.0, font_alpha)))}"
-        window = f"between(t,{number((lo - 0.5) / float(ctx.fps))},{number((hi + 0.5) / float(ctx.fps))})"
-        options = [
-            f"textfile={escape_value(path)}", "expansion=none", f"font={escape_value(str(font))}",
-            f"fontsize={number(size_px)}", f"fontcolor={ffmpeg_color(*(keyframe_value_at(c, first) for c in fg[:3]))}",
-            f"line_spacing={round_half_away(line_height * 0.6)}", f"x={x}", f"y={y}", f"alpha='{alpha}'",
-            f"enable='{window}'",
-        ]
-        if stroke_width > 0:
-            options += [f"borderw={max(1, round_half_away(stroke_width))}",
-                        f"bordercolor={ffmpeg_color(*(keyframe_value_at(c, first) for c in stroke[:3]))}"]
-        filters.append(f"drawtext@{ctx.name}c{index + 1}=" + ":".join(options))
-    return EffectStep(filters, animated=bool(filters))
-
-
-_CUE = re.compile(
-    r"(\d{2})?:*(\d{2}):(\d{2}).(\d{2,3})\s*-->\s*(\d{2})?:*(\d{2}):(\d{2}).(\d{2,3})([\s\S]*?)\n(.*?)(?=\n\d{2,3}|\Z)",
-    re.MULTILINE,
-)
-
-
-def parse_captions(text: str, fps: Fraction) -> list[tuple[int, int, list[str]]]:
-    """(first frame, last frame, lines) of each VTT/SubRip cue, frames as libopenshot computes them."""
-    prepared = text.replace("\r\n", "\n")
-    if not prepared.endswith("\n\n"):
-        prepared += "\n\n"
-    cues = []
-    for match in _CUE.finditer(prepared):
-        g = match.groups()
-
-        def seconds(hours, minutes, secs, millis):
-            return float(hours or 0) * 3600 + float(minutes) * 60 + float(secs) + float(millis) / 1000.0
-
-        start = int(seconds(*g[0:4]) * float(fps))
-        end = int(seconds(*g[4:8]) * float(fps))
-        lines = [line for line in (g[8] or "").split("\n")
-                 if line and not line.startswith("NOTE") and len(line) > 1]
-        if lines:
-            cues.append((start, end, lines))
-    return cues
-
-
-def wrap_words(line: str, width: float, size_px: float) -> list[str]:
-    """Greedy word wrap with an average glyph width of 0.55 em."""
-    limit = max(1, int(width / (0.55 * size_px)))
-    rows: list[str] = []
-    current = ""
-    for word in line.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) <= limit or not current:
-            current = candidate
-        else:
-            rows.append(current)
-            current = word
-    if current:
-        rows.append(current)
-    return rows

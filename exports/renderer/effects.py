@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import effect_filters as filters
+from .captions import caption
 from .effect_filters import EffectContext, EffectStep
 from .errors import RenderError
 
@@ -61,7 +62,8 @@ def _float(name, label, default, lo, hi, description=""):
 
 
 def _margins(default: float) -> tuple[PropertySpec, ...]:
-    return tuple(_float(side, f"{side.title()} margin", default, 0.0, 1.0, f"fraction of the width/height from the {side}")
+    return tuple(_float(side, f"{side.title()} margin", default, 0.0, 1.0,
+                        f"fraction of the width/height from the {side}")
                  for side in ("left", "top", "right", "bottom"))
 
 
@@ -133,12 +135,13 @@ EFFECTS: dict[str, EffectSpec] = {spec.class_name: spec for spec in (
          _float("fade_out", "Fade Out (Seconds)", 0.35, 0.0, 3.0),
          _float("left", "Left Size", 0.25, 0.0, 0.5), _float("top", "Top Size", 0.7, 0.0, 1.0),
          _float("right", "Right Size", 0.1, 0.0, 0.5)),
-        filters.caption,
+        caption,
         "drawtext; styling values are read at the effect's first frame, line wrapping is estimated,"
         " the background has square corners.",
     ),
     EffectSpec(
-        "Mask", "Alpha Mask / Wipe Transition", "Uses a grayscale mask image to gradually wipe / transition between 2 images.",
+        "Mask", "Alpha Mask / Wipe Transition",
+        "Uses a grayscale mask image to gradually wipe / transition between 2 images.",
         (PropertySpec("reader", "Source", "reader", {}, keyframable=False,
                       description='the mask image or video: {"path": "...", "type": "QtImageReader"}'),
          _float("brightness", "Brightness", 0.0, -1.0, 1.0), _float("contrast", "Contrast", 0.0, 0.0, 20.0),
@@ -157,5 +160,6 @@ def effect_spec(kind: str, *, owner: str) -> EffectSpec:
     spec = EFFECTS.get(kind)
     if spec is None:
         known = ", ".join(sorted(EFFECTS))
-        raise RenderError(f"The effect '{kind}' ({owner}) is not supported by this renderer. Supported effects: {known}.")
+        raise RenderError(
+            f"The effect '{kind}' ({owner}) is not supported by this renderer. Supported effects: {known}.")
     return spec

@@ -67,7 +67,8 @@ def check_container(output: Output, *, with_video: bool, with_audio: bool) -> No
                                       ("audio", audio_codec(output), allowed[1], with_audio)):
         if used and codec and codec not in codecs:
             raise RenderError(
-                f"The {output.video_format} format cannot hold '{codec}' {kind}; use one of {', '.join(sorted(codecs))}."
+                f"The {output.video_format} format cannot hold '{codec}' {kind}; "
+                f"use one of {', '.join(sorted(codecs))}."
             )
 
 
@@ -141,7 +142,8 @@ def image_options(output: Output) -> list[str]:
     codec = IMAGE_CODECS.get(kind)
     if codec is None:
         raise RenderError(
-            f"'{output.image_format}' is not an image format this renderer writes; use one of {', '.join(sorted(IMAGE_CODECS))}."
+            f"'{output.image_format}' is not an image format this renderer writes; "
+            f"use one of {', '.join(sorted(IMAGE_CODECS))}."
         )
     quality = max(0, min(100, int(output.image_quality if output.image_quality is not None else 100)))
     options = ["-c:v", codec]

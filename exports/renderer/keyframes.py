@@ -112,8 +112,8 @@ def curve_from_json(value: Any, default: float) -> Curve:
 def keyframe_value_at(curve: Curve, frame: float) -> float:
     """The curve's value at a frame number (libopenshot `Keyframe::GetValue`)."""
     points = curve.points
-    if not points:
-        return 0.0
+    if len(points) <= 1:
+        return points[0].y if points else 0.0
     index = bisect.bisect_left(_xs(curve), frame)
     if index == len(points):
         return points[-1].y

@@ -55,7 +55,8 @@ def clip_properties(clip: Clip) -> ClipProperties:
     props = clip.properties or {}
     if not isinstance(props, Mapping):
         raise RenderError(f"The json of clip {clip.id} must be an object.")
-    curves = {name: read_curve(props, name, default, owner=f"clip {clip.id}") for name, default in CLIP_CURVE_DEFAULTS.items()}
+    owner = f"clip {clip.id}"
+    curves = {name: read_curve(props, name, default, owner=owner) for name, default in CLIP_CURVE_DEFAULTS.items()}
     for name in ("shear_x", "shear_y"):
         if any(point.y != 0 for point in curves[name].points):
             raise RenderError(f"Clip {clip.id} uses {name}, which this renderer does not support; set it to 0.")

@@ -100,6 +100,9 @@ def run_render(
         if process.poll() is None:
             _stop(process)
         watcher.finish()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
 
 
 # --- the child process ---------------------------------------------------------------------------

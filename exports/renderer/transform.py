@@ -73,6 +73,56 @@ def diagonal_box(width: int, height: int) -> tuple[int, int]:
     return side, side
 
 
+@dataclass(frozen=True)
+class Placing:
+    """A frame's geometry before rounding: the scaled size, top-left corner, angle, origin."""
+
+    width: float
+    height: float
+    x: float
+    y: float
+    angle: float
+    origin_x: float
+    origin_y: float
+    alpha: float
+    flip_x: bool
+    flip_y: bool
+
+
+def placing_at(
+    props: ClipProperties, frame: int, base: tuple[int, int], canvas: tuple[int, int], auto_video: bool
+) -> Placing:
+    """The clip's geometry on its source frame `frame` (libopenshot's get_transform, before rotation)."""
+    value = lambda curve: curve.value_at(frame)  # noqa: E731
+    scale_x, scale_y = value(props.scale_x), value(props.scale_y)
+    w, h = base[0] * abs(scale_x), base[1] * abs(scale_y)
+    x, y = gravity_offset(props.gravity, (w, h), canvas)
+    x += canvas[0] * value(props.location_x)
+    y += canvas[1] * value(props.location_y)
+    alpha = min(1.0, max(0.0, value(props.alpha)))
+    has_video = round_half_away(value(props.has_video))
+    if has_video == 0 or (has_video == -1 and not auto_video) or round_half_away(w) < 1 or round_half_away(h) < 1:
+        alpha = 0.0
+    return Placing(w, h, x, y, value(props.rotation), value(props.origin_x), value(props.origin_y), alpha,
+                   scale_x < 0, scale_y < 0)
+
+
+def pose_of(placing: Placing, box: tuple[int, int] | None) -> Pose:
+    """Round a geometry to pixels; with a rotation box, place the box so the picture turns about its origin."""
+    w, h, x, y = placing.width, placing.height, placing.x, placing.y
+    if box is not None:
+        origin_x, origin_y = x + placing.origin_x * w, y + placing.origin_y * h
+        dx, dy = x + w / 2.0 - origin_x, y + h / 2.0 - origin_y
+        radians = math.radians(placing.angle)
+        centre_x = origin_x + dx * math.cos(radians) - dy * math.sin(radians)
+        centre_y = origin_y + dx * math.sin(radians) + dy * math.cos(radians)
+        x, y = centre_x - box[0] / 2.0, centre_y - box[1] / 2.0
+    return Pose(
+        width=max(1, round_half_away(w)), height=max(1, round_half_away(h)), x=round_half_away(x),
+        y=round_half_away(y), alpha=placing.alpha, angle=placing.angle, flip_x=placing.flip_x, flip_y=placing.flip_y,
+    )
+
+
 def pose_at(
     props: ClipProperties,
     frame: int,
@@ -82,26 +132,4 @@ def pose_at(
     auto_video: bool,
 ) -> Pose:
     """The clip's pose on its source frame `frame`; `box` is the rotation box (None: no rotation)."""
-    value = lambda curve: curve.value_at(frame)  # noqa: E731
-    scale_x, scale_y = value(props.scale_x), value(props.scale_y)
-    w, h = base[0] * abs(scale_x), base[1] * abs(scale_y)
-    x, y = gravity_offset(props.gravity, (w, h), canvas)
-    x += canvas[0] * value(props.location_x)
-    y += canvas[1] * value(props.location_y)
-    pixel_w, pixel_h = round_half_away(w), round_half_away(h)
-    alpha = min(1.0, max(0.0, value(props.alpha)))
-    has_video = round_half_away(value(props.has_video))
-    if has_video == 0 or (has_video == -1 and not auto_video) or pixel_w < 1 or pixel_h < 1:
-        alpha = 0.0
-    angle = value(props.rotation)
-    if box is not None:
-        origin_x, origin_y = x + value(props.origin_x) * w, y + value(props.origin_y) * h
-        dx, dy = x + w / 2.0 - origin_x, y + h / 2.0 - origin_y
-        radians = math.radians(angle)
-        centre_x = origin_x + dx * math.cos(radians) - dy * math.sin(radians)
-        centre_y = origin_y + dx * math.sin(radians) + dy * math.cos(radians)
-        x, y = centre_x - box[0] / 2.0, centre_y - box[1] / 2.0
-    return Pose(
-        width=max(1, pixel_w), height=max(1, pixel_h), x=round_half_away(x), y=round_half_away(y),
-        alpha=alpha, angle=angle, flip_x=scale_x < 0, flip_y=scale_y < 0,
-    )
+    return pose_of(placing_at(props, frame, base, canvas, auto_video), box)

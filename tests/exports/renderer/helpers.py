@@ -6,7 +6,9 @@ they share lives in this plain module.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import shutil
 import tempfile
 from fractions import Fraction
 from pathlib import Path
@@ -21,7 +23,9 @@ SIZE = (160, 90)
 
 @functools.lru_cache(maxsize=None)
 def media_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="renderer-media-"))
+    path = Path(tempfile.mkdtemp(prefix="renderer-media-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 @functools.lru_cache(maxsize=None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exports.renderer.keyframes import (
@@ -128,6 +128,7 @@ def test_change_frames_unite_several_curves():
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False)
 
 
+@settings(database=None)
 @given(st.lists(st.tuples(st.integers(1, 200), finite, st.sampled_from([0, 1, 2])), min_size=1, max_size=6))
 def test_changes_reproduce_the_value_on_every_frame(raw_points):
     parsed = curve(*(point(x, y, kind) for x, y, kind in raw_points))

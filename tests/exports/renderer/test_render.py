@@ -27,6 +27,7 @@ from exports.renderer import (
     build_render,
     run_render,
 )
+from exports.renderer.run import explain_failure
 from tests.exports.renderer.framecode import decoded_frames, read_code
 from tests.exports.renderer.helpers import clip, coded_video, linear, steps, still, timeline, tone, tone_video
 
@@ -82,6 +83,24 @@ def test_overlapping_layers_put_the_upper_layer_on_top_on_exact_frames(tmp_path)
     assert shown == expected
 
 
+def test_crossfade_blends_on_the_fade_frames_and_then_shows_only_the_upper_clip(tmp_path):
+    lower = clip(coded_video(LOWER), id=1, layer=1, end=2.0)
+    upper = clip(coded_video(UPPER), id=2, layer=2, position=1.0, end=1.0, alpha=linear((1, 0), (11, 1)))
+    tags = [read_code(frame).tag for frame in decoded_frames(render(timeline(lower, upper), tmp_path))]
+    assert all(abs(tag - LOWER) <= 3 for tag in tags[:31])  # frame 30: the upper clip at alpha 0
+    fading = tags[31:40]
+    assert all(LOWER + 5 < tag < UPPER - 5 for tag in fading) and fading == sorted(fading)
+    assert all(abs(tag - UPPER) <= 3 for tag in tags[40:])
+
+
+def test_clips_one_after_another_join_without_a_lost_or_repeated_frame(tmp_path):
+    first = clip(coded_video(LOWER), id=1, end=1.0)
+    second = clip(coded_video(UPPER), id=2, position=1.0, start=1.2, end=2.0)
+    frames = decoded_frames(render(timeline(first, second), tmp_path))
+    readings = [(r.number, r.tag > 128) for r in map(read_code, frames)]
+    assert readings == [(n, False) for n in range(1, 31)] + [(n, True) for n in range(37, 61)]
+
+
 def test_animated_location_moves_the_clip_on_the_keyframed_frame(tmp_path):
     half = clip(coded_video(), scale_x=0.5, scale_y=0.5, gravity=0,
                 location_x=steps((1, 0), (20, 0.5)), location_y=steps((1, 0), (25, 0.5)))
@@ -95,6 +114,23 @@ def test_animated_location_moves_the_clip_on_the_keyframed_frame(tmp_path):
         else:
             where.append(None)
     assert where == [(0, 0)] * 19 + [(80, 0)] * 5 + [(80, 45)] * 6
+
+
+def test_clips_moving_on_every_frame_on_four_layers_are_placed_on_their_exact_frames(tmp_path):
+    # an overlay's position must follow its own frames even when upper layers wait on their inputs
+    def x_of(layer, frame):
+        return (frame * 7 + layer * 50) % 150 * 4
+
+    moving = [
+        clip(coded_video(60 + 40 * layer), id=layer + 1, layer=layer + 1, end=1.0, gravity=0, scale=3, scale_x=0.25,
+             location_y=layer * 0.25,
+             location_x=steps(*((frame, x_of(layer, frame) / 640) for frame in range(1, 31))))
+        for layer in range(4)
+    ]
+    frames = decoded_frames(render(timeline(*moving, width=640, height=360), tmp_path))
+    placed = [[read_code(frame, (x_of(layer, index + 1), layer * 90, 40, 90)).number for layer in range(4)]
+              for index, frame in enumerate(frames)]
+    assert placed == [[index + 1] * 4 for index in range(30)]
 
 
 def test_alpha_fade_raises_the_pixels_frame_by_frame(tmp_path):
@@ -239,11 +275,13 @@ def test_time_limit_stops_a_render_that_runs_too_long(tmp_path):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
 def test_ffmpeg_dies_with_a_worker_that_is_killed_outright(tmp_path):
     script = textwrap.dedent(f"""
-        import sys
+        import sys, tempfile
         sys.path[:0] = {[str(Path.cwd()), *sys.path]!r}
+        tempfile.tempdir = {str(tmp_path)!r}  # this worker is killed: keep its media where pytest cleans up
         from exports.renderer import build_render, run_render
         from tests.exports.renderer.test_render import slow_timeline
-        plan = build_render(slow_timeline(), output_path={str(tmp_path / "slow.mp4")!r}, workdir={str(tmp_path / "w")!r})
+        plan = build_render(slow_timeline(), output_path={str(tmp_path / "slow.mp4")!r},
+                            workdir={str(tmp_path / "w")!r})
         run_render(plan, on_progress=lambda p: print("started", flush=True))
     """)
     worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
@@ -273,3 +311,18 @@ def test_missing_media_fails_with_a_message_naming_the_file(tmp_path):
     gone = coded_video().__class__(**{**coded_video().__dict__, "path": str(tmp_path / "gone.mp4")})
     with pytest.raises(RenderFailed, match="A media file is missing: .*gone.mp4"):
         render(timeline(clip(gone, end=0.5)), tmp_path)
+
+
+@pytest.mark.parametrize("log, message", [
+    (["[in#0 @ 0x1] Error opening input: Invalid data found when processing input",
+      "Error opening input file /media/notes.txt.", "Error opening input files: Invalid data found when processing input"],
+     "A media file could not be read (it is damaged or not a format ffmpeg knows): /media/notes.txt."),
+    (["[vost#0:0 @ 0x1] Could not find tag for codec pcm_s16le in stream #0, codec not currently supported in container"],
+     "The chosen container cannot hold the codec 'pcm_s16le'."),
+    (["[out#0/mp4 @ 0x1] Error writing trailer: No space left on device"],
+     "The disk is full; the render could not be written."),
+    (["[aost#0:1 @ 0x1] Something nobody foresaw", "Conversion failed!"],
+     "ffmpeg could not render the export: Something nobody foresaw"),
+])
+def test_ffmpeg_errors_become_sentences_a_user_can_act_on(log, message):
+    assert explain_failure(log, 1) == message
