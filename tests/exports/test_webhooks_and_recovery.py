@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -44,6 +45,15 @@ def hook_url(settings):
     server.shutdown()
 
 
+def wait_for_webhook_answer(api, export: dict, timeout: float = 30.0) -> str:
+    """The webhook is called after the export is marked done: wait for its recorded answer."""
+    deadline = time.monotonic() + timeout
+    while "webhook" not in (data := ok(api.get(export["url"]))["json"]):
+        assert time.monotonic() < deadline, f"no webhook answer recorded: {data}"
+        time.sleep(0.05)
+    return data["webhook"]
+
+
 @pytest.fixture
 def timeline(api, video_path):
     project = create_project(api, width=160, height=90)
@@ -56,12 +66,12 @@ def test_webhook_gets_the_export_as_json_on_success(api, worker, timeline, hook_
                          format="json"), 201)
     done = wait_for_export(api, export)
     assert done["status"] == "completed"
+    assert wait_for_webhook_answer(api, export) == '200: [application/json] {"thanks": true}'
     content_type, body = Hook.received[0]
     payload = json.loads(body)
     assert content_type == "application/json"
     assert payload["id"] == export["id"] and payload["json"]["status"] == "success"
     assert payload["output"].startswith("http://testserver/exports/")
-    assert ok(api.get(export["url"]))["json"]["webhook"] == '200: [application/json] {"thanks": true}'
 
 
 def test_webhook_as_a_form_on_failure(api, worker, hook_url):
@@ -69,6 +79,7 @@ def test_webhook_as_a_form_on_failure(api, worker, hook_url):
     export = ok(api.post("/exports/", {"project": empty["url"], "webhook": hook_url,
                                        "json": {"webhook-form-urlencoded": True}}, format="json"), 201)
     wait_for_export(api, export)
+    assert wait_for_webhook_answer(api, export).startswith("200:")
     content_type, body = Hook.received[0]
     form = parse_qs(body.decode())
     assert content_type == "application/x-www-form-urlencoded"
@@ -82,7 +93,7 @@ def test_a_webhook_to_a_private_address_is_refused_and_the_render_still_complete
                                        "json": {"preset": "ultrafast"}}, format="json"), 201)
     done = wait_for_export(api, export)
     assert done["status"] == "completed"
-    recorded = ok(api.get(export["url"]))["json"]["webhook"]
+    recorded = wait_for_webhook_answer(api, export)
     assert recorded.startswith("error:") and "loopback" in recorded
 
 
