@@ -6,8 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import permissions, routers
 
 from config.api.auth import TokenView
-from exports.api.project_views import EffectsInfoView, InfoView, ProjectRenderActions
+from exports.api.project_views import EffectsInfoView, InfoView, ProjectRenderActions, ProjectStorageActions
 from exports.api.views import ExportViewSet
+from media_assets.api.actions import ProjectTitleActions
+from media_assets.api.fonts import FontsThumbnailView, FontsView
+from media_assets.api import catalog_urls
 from media_assets.api.views import FileViewSet, MediaView
 from projects.api.views import ClipViewSet, EffectViewSet, ProjectViewSet
 
@@ -28,6 +31,7 @@ router.register("files", FileViewSet, basename="file")
 router.register("clips", ClipViewSet, basename="clip")
 router.register("effects", EffectViewSet, basename="effect")
 router.register("exports", ExportViewSet, basename="export")
+catalog_urls.register(router)  # /catalogs/ /assets/ /fields/ /smart-folders/
 
 NESTED_COLLECTION = {"get": "list", "post": "create"}
 
@@ -37,6 +41,11 @@ project_render_actions = [
          name="project-thumbnail"),
     path("projects/<int:pk>/validate/", ProjectRenderActions.as_view({"get": "validate", "post": "validate"}),
          name="project-validate"),
+    # a project's storage counts its exports' outputs, so it lives with exports too
+    path("projects/<int:pk>/storage/", ProjectStorageActions.as_view({"get": "storage", "post": "storage"}),
+         name="project-storage"),
+    # titles make Files, so the action lives with media_assets
+    path("projects/<int:pk>/title/", ProjectTitleActions.as_view({"post": "title"}), name="project-title"),
 ]
 
 nested = [
@@ -53,7 +62,10 @@ urlpatterns = [
     path("tokens/", TokenView.as_view(), name="tokens"),
     path("info/", InfoView.as_view(), name="info"),
     path("info/effects/", EffectsInfoView.as_view(), name="info-effects"),
+    path("info/fonts/", FontsView.as_view(), name="info-fonts"),
+    path("info/fonts/thumbnail/", FontsThumbnailView.as_view(), name="info-fonts-thumbnail"),
     *nested,
+    *catalog_urls.urlpatterns,
     *project_render_actions,
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -20,6 +20,7 @@ from django.db.models import Max
 
 from exports.building import output_for, project_timeline
 from exports.models import Export, ExportType
+from exports.rasterising import rasterise_vector_media
 from exports.renderer import build_render, run_render, timeline_frame_count
 from projects.models import Clip, Effect, Project
 
@@ -90,6 +91,7 @@ def project_frame_render(*, project_id: int, params: dict, target: str) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="montage-frame-"))
     try:
         rendered = workdir / f"frame.{image_format}"
+        timeline = rasterise_vector_media(timeline, workdir=workdir)
         run_render(build_render(timeline, output_path=str(rendered), workdir=str(workdir)), time_limit=60)
         partial = target_path.with_suffix(target_path.suffix + ".part")
         shutil.copyfile(rendered, partial)

@@ -5,6 +5,9 @@ renews the lease while ffmpeg runs, and ends it `completed` (output
 published, progress exactly 100.0) or `failed` (reason in `json.error`).
 `cancel` asks a running render to stop; the sweeper re-queues renders whose
 worker stopped renewing its lease. Queueing always waits for the commit.
+A finished render is stored, then delivered when its json names an S3
+bucket or Azure container (exports.delivery); a failed delivery keeps the
+stored render, and `retry` delivers it again without rendering.
 """
 
 from __future__ import annotations
@@ -27,8 +30,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from exports.building import build_timeline, output_extension
+from exports.rasterising import rasterise_vector_media
+from exports.delivery import DeliveryCancelled, DeliveryFailed, DeliveryInvalid, deliver, delivery_target, json_after_delivery
+from exports.lease import ExportLease
 from exports.models import Export, ExportStatus, ExportType
 from exports.renderer import RenderCancelled, RenderError, RenderFailed, RenderTimedOut, build_render, run_render
+from media_assets.cache import cached_media_path
+from media_assets.storage import stored_size
 
 log = logging.getLogger("montage.render")
 
@@ -58,7 +66,11 @@ def export_create(*, owner, validated: dict, base_url: str = "") -> Export:
 
 
 def export_retry(*, export: Export) -> Export:
-    """Re-queue a failed export; `json.retries` counts the attempts."""
+    """Re-queue a failed export; `json.retries` counts the attempts.
+
+    An export whose render was stored but not delivered keeps its output:
+    the worker then only delivers it (see `_rendered_before`).
+    """
     with transaction.atomic():
         export = Export.objects.select_for_update().get(pk=export.pk)
         if export.status != ExportStatus.FAILED:
@@ -159,10 +171,14 @@ def export_render(*, export_id: int, worker: str = WORKER_ID) -> None:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix=f"montage-export-{export.pk}-", dir=settings.RENDER_WORK_DIR))
     try:
-        outcome = _render_into(export, workdir)
-        if outcome is not None:
-            rendered, seconds = outcome
-            _publish(export, rendered, started, seconds)
+        if _rendered_before(export):
+            log.info("export %s: output already rendered and stored; delivering it", export.pk)
+            _publish(export, None, started, 0.0)
+        else:
+            outcome = _render_into(export, workdir)
+            if outcome is not None:
+                rendered, seconds = outcome
+                _publish(export, rendered, started, seconds)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         _after_finish(Export.objects.get(pk=export.pk))
@@ -172,7 +188,7 @@ def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:
     """Run ffmpeg: (rendered file, seconds of output), or None after recording a failure."""
     reporter = _Reporter(export)
     try:
-        timeline = build_timeline(export)
+        timeline = rasterise_vector_media(build_timeline(export), workdir=workdir)
         target = workdir / f"render{output_extension(export)}"
         plan = build_render(timeline, output_path=str(target), workdir=str(workdir))
         result = run_render(plan, on_progress=reporter.progress, should_cancel=reporter.should_cancel,
@@ -219,22 +235,124 @@ def _output_name(export: Export, rendered: Path) -> str:
     return f"output-{export.project_id}-{export.pk}-{uuid.uuid4().hex[:8]}{suffix}"
 
 
-def _publish(export: Export, rendered: Path, started: float, seconds: float) -> None:
-    """Store the finished output (never a half-written one) and mark the export completed."""
-    with open(rendered, "rb") as handle:
-        export.output.save(_output_name(export, rendered), DjangoFile(handle), save=False)
-    wall = time.monotonic() - started
-    updated = Export.objects.filter(pk=export.pk, status=ExportStatus.IN_PROGRESS).update(
-        output=export.output.name, status=ExportStatus.COMPLETED, progress=100.0,
-        lease_owner="", lease_expires=None, date_updated=timezone.now(),
-    )
-    if not updated:  # cancelled at the very end: the output must not linger
-        default_storage.delete(export.output.name)
-        _finish_failed(export, "cancelled")
-        log.info("export %s cancelled", export.pk)
+def _rendered_before(export: Export) -> bool:
+    """An earlier attempt rendered and stored the output (its delivery failed, or its worker died after
+    storing): only delivery is left. A recorded output that storage lost is forgotten and rendered again."""
+    if not export.output.name:
+        return False
+    if stored_size(export.output.name) is not None:
+        return True
+    Export.objects.filter(pk=export.pk).update(output="")
+    export.output.name = ""
+    return False
+
+
+def _publish(export: Export, rendered: Path | None, started: float, seconds: float) -> None:
+    """Store the finished output (never a half-written one), deliver it where json says, mark the export completed.
+
+    `rendered` None: the output is already stored (a retried delivery). The
+    stored name is recorded before delivery starts, so a failed delivery or
+    a dead worker leaves a render that `retry` and the sweeper deliver
+    without rendering again. The lease is renewed throughout. Each step
+    writes only while the row is still this attempt's (see `_attempt_state`).
+    """
+    with ExportLease(export) as lease:
+        if rendered is not None:
+            with open(rendered, "rb") as handle:
+                export.output.save(_output_name(export, rendered), DjangoFile(handle), save=False)
+            if not _settle(export, _write_if_mine(export, output=export.output.name)):
+                return
+        try:
+            delivered = _deliver(export, rendered, lease.cancelled)
+        except DeliveryCancelled:
+            _settle(export, _attempt_state(export))
+            return
+        except DeliveryFailed as error:
+            if _settle(export, _write_if_mine(export, error=str(error))):
+                log.warning("export %s rendered but not delivered (output kept for retry): %s", export.pk, error)
+            return
+    size = rendered.stat().st_size if rendered is not None else stored_size(export.output.name)
+    if not _settle(export, _write_if_mine(export, completed=True, delivered_url=delivered, file_size=size)):
         return
+    wall = time.monotonic() - started
     speed = f", {seconds / wall:.2f}x realtime" if seconds and wall else ""
-    log.info("export %s completed in %.1f s%s: %s", export.pk, wall, speed, export.output.name)
+    where = f", delivered to {delivered}" if delivered else ""
+    log.info("export %s completed in %.1f s%s: %s%s", export.pk, wall, speed, export.output.name, where)
+
+
+def _deliver(export: Export, rendered: Path | None, cancelled) -> str | None:
+    """Upload the output where the export's json says (the URL), or None when it names no destination."""
+    current = Export.objects.get(pk=export.pk)  # json as it is now: a retry may follow a corrected bucket
+    try:
+        target = delivery_target(current.json)
+    except DeliveryInvalid as error:
+        raise DeliveryFailed(str(error)) from None
+    if target is None:
+        return None
+    try:
+        path = rendered if rendered is not None else Path(cached_media_path(export.output.name))
+    except FileNotFoundError:
+        raise DeliveryFailed("The rendered output is no longer in storage; retry renders it again.") from None
+    return deliver(target, path, cancelled=cancelled)
+
+
+MINE, CANCELLED, SUPERSEDED = "mine", "cancelled", "superseded"
+
+
+def _attempt_state(export: Export, current: Export | None = None) -> str:
+    """Whose the row is now: still this attempt's (`mine`), cancelled during it, or taken over by a retry.
+
+    An attempt is the `json.retries` count it was claimed with; a retry
+    raises it, so a render that outlived its retry cannot overwrite the
+    newer attempt's row.
+    """
+    current = current or Export.objects.get(pk=export.pk)
+    if int((current.json or {}).get("retries", 0)) != int((export.json or {}).get("retries", 0)):
+        return SUPERSEDED
+    return MINE if current.status == ExportStatus.IN_PROGRESS else CANCELLED
+
+
+def _write_if_mine(export: Export, *, output: str | None = None, error: str | None = None, completed: bool = False,
+                   delivered_url: str | None = None, file_size: int | None = None) -> str:
+    """Record the output name, a delivery failure, or completion, if the row is still this attempt's."""
+    with transaction.atomic():
+        current = Export.objects.select_for_update().get(pk=export.pk)
+        state = _attempt_state(export, current)
+        if state != MINE:
+            return state
+        if output is not None:
+            current.output = output
+            current.save(update_fields=["output", "date_updated"])
+        elif error is not None:
+            current.output = export.output.name  # kept: retry delivers it without rendering again
+            _fail(current, error)
+        elif completed:
+            data = dict(current.json or {})
+            if file_size is not None:
+                data["file_size"] = file_size
+            current.json = json_after_delivery(data, delivered_url) if delivered_url else data
+            current.output = export.output.name
+            current.status, current.progress = ExportStatus.COMPLETED, 100.0
+            current.lease_owner, current.lease_expires = "", None
+            current.save()
+    return state
+
+
+def _settle(export: Export, state: str) -> bool:
+    """True to go on; otherwise drop this attempt's output (cancelled: the row says so)."""
+    if state == MINE:
+        return True
+    with transaction.atomic():
+        current = Export.objects.select_for_update().get(pk=export.pk)
+        if current.output.name != export.output.name:
+            default_storage.delete(export.output.name)  # the output must not linger
+        if state == CANCELLED:
+            if current.output.name == export.output.name:
+                default_storage.delete(export.output.name)
+                current.output = ""
+            _fail(current, "cancelled")
+    log.info("export %s %s", export.pk, "cancelled" if state == CANCELLED else "superseded by a retry; output dropped")
+    return False
 
 
 def _fail(export: Export, reason: str) -> None:

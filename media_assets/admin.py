@@ -13,3 +13,7 @@ class FileAdmin(admin.ModelAdmin):
     readonly_fields = ["owner", "media", "json", "date_created", "date_updated"]
     list_select_related = ["project", "owner"]
     raw_id_fields = ["project"]
+
+
+# The catalog's admin lives beside its models; importing it registers it.
+import media_assets.catalog.admin  # noqa: E402,F401

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class MediaAssetsConfig(AppConfig):
     name = "media_assets"
     verbose_name = "Media assets"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from media_assets.query.lookups import register_sqlite_functions
+
+        # The catalog's regex operator runs a guarded, time-limited function on SQLite.
+        connection_created.connect(register_sqlite_functions, dispatch_uid="montage-sqlite-functions")

@@ -33,3 +33,16 @@ class File(OwnedModel):
     @property
     def media_type(self) -> str:
         return self.json.get("media_type", "")
+
+
+# The catalog's models live in their own module; importing them here registers them with the app.
+from media_assets.catalog.models import (  # noqa: E402,F401
+    Asset,
+    Catalog,
+    CatalogShare,
+    MetadataField,
+    Marker,
+    SequenceItem,
+    SmartFolder,
+    SmartFolderShare,
+)

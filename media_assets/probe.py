@@ -46,6 +46,8 @@ from av.container import InputContainer
 from av.stream import Disposition
 from PIL import Image, UnidentifiedImageError
 
+from media_assets.svg import SvgRefused, describe_svg, looks_like_svg
+
 DEFAULT_MAX_IMAGE_PIXELS = 100_000_000
 
 STILL_IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF", "PPM")
@@ -111,6 +113,12 @@ class NotMedia(ValueError):
 
 def probe_media(path: str, *, max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> dict[str, Any]:
     """Describe the media file at ``path`` with OpenShot's keys; NotMedia if it is not one."""
+    _require_regular_nonempty_file(path)
+    if looks_like_svg(path):  # titles: neither Pillow nor FFmpeg reads SVG (see media_assets.svg)
+        try:
+            return describe_svg(path, max_image_pixels=max_image_pixels)
+        except SvgRefused as exc:
+            raise NotMedia(str(exc)) from exc
     image = open_still_image(path, max_image_pixels=max_image_pixels)
     if image is not None:
         with image:

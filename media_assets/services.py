@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from media_assets.cache import cached_media_path
 from media_assets.models import File
 from media_assets.probe import NotMedia, probe_media
 from media_assets.thumbnails import render_frame
@@ -109,10 +110,19 @@ PROBE_KEYS = frozenset(
 
 
 def storage_delete_after_commit(names: Iterable[str]) -> None:
+    """Delete stored media after commit, unless a File row still refers to it.
+
+    Several rows may share one stored name: a catalog asset's file placed
+    on a project's timeline gets a File row in that project pointing at the
+    same bytes (media_assets.catalog.services.asset_add_to_project).
+    """
     names = [name for name in names if name]
 
     def delete():
+        still_used = set(File.objects.filter(media__in=names).values_list("media", flat=True)) if names else set()
         for name in names:
+            if name in still_used:
+                continue
             try:
                 default_storage.delete(name)
             except OSError as error:  # the row is gone either way; say so
@@ -128,8 +138,13 @@ def file_delete(*, file: File) -> None:
 
 
 def file_local_path(file: File) -> str:
-    """A local filesystem path with the file's bytes, for PyAV and ffmpeg."""
-    return default_storage.path(file.media.name)
+    """A local filesystem path with the file's bytes, for PyAV and ffmpeg.
+
+    The stored file itself on the local disk; with S3 or Azure, a copy in
+    this machine's bounded media cache (media_assets.cache).
+    """
+    recorded = str((file.json or {}).get("file_size", ""))
+    return cached_media_path(file.media.name, size=int(recorded) if recorded.isdigit() else None)
 
 
 def file_thumbnail(*, file: File, frame_number: int, width: int, height: int, image_format: str, quality: int) -> tuple[Path, str]:
@@ -141,9 +156,11 @@ def file_thumbnail(*, file: File, frame_number: int, width: int, height: int, im
     cached = next(cache_dir.glob(f"{key}.*"), None) if cache_dir.exists() else None
     if cached is not None:
         return cached, _MIME_BY_SUFFIX.get(cached.suffix, "application/octet-stream")
+    from media_assets.fonts import font_file_paths  # fonts imports this module
+
     data, mime = render_frame(
             file_local_path(file), file.json, frame_number=frame_number, width=width, height=height,
-        image_format=image_format, quality=quality,
+        image_format=image_format, quality=quality, font_files=font_file_paths(),
     )
     cache_dir.mkdir(parents=True, exist_ok=True)
     target = cache_dir / f"{key}{_SUFFIX_BY_MIME.get(mime, '.bin')}"

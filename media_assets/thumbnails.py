@@ -28,7 +28,7 @@ from __future__ import annotations
 import io
 from array import array
 from fractions import Fraction
-from typing import Any
+from typing import Any, Sequence
 
 import av
 from av.audio.resampler import AudioResampler
@@ -42,6 +42,7 @@ from media_assets.probe import (
     open_media_container,
     open_still_image,
 )
+from media_assets.svg import SvgRefused, rasterise_svg, read_svg
 
 # Requested name (any case) -> (Pillow format, MIME type).
 IMAGE_FORMATS = {
@@ -75,8 +76,12 @@ def render_frame(
     image_format: str = "JPEG",
     quality: int = 100,
     max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    font_files: Sequence[str] | None = None,
 ) -> tuple[bytes, str]:
     """Frame ``frame_number`` of the file at ``path`` as (image bytes, MIME type).
+
+    An SVG (a title) is drawn by ``media_assets.svg`` with ``font_files``
+    (default: the fonts shipped with Montage).
 
     ValueError for an unknown format or an argument out of bounds; NotMedia
     when the file cannot be read.
@@ -88,7 +93,9 @@ def render_frame(
     if frame_number < 1:
         raise ValueError(f"frame_number counts from 1, got {frame_number}")
 
-    if probe["media_type"] == "image":
+    if probe.get("vcodec") == "svg":
+        picture = _fit(_svg_picture(path, (width, height), font_files), width, height)
+    elif probe["media_type"] == "image":
         picture = _fit(_still_picture(path, max_image_pixels, (width, height)), width, height)
     elif probe["has_video"]:
         picture = _fit(_video_picture(path, probe, frame_number), width, height)
@@ -121,6 +128,15 @@ def _still_picture(path: str, max_image_pixels: int, box: tuple[int, int]) -> Im
         image.draft("RGB", (side, side))
         upright = ImageOps.exif_transpose(image)
         return _over_background(upright)
+
+
+def _svg_picture(path: str, box: tuple[int, int], font_files: Sequence[str] | None) -> Image.Image:
+    try:
+        data, _root = read_svg(path)
+        drawn = rasterise_svg(data, box, font_files=font_files)
+    except SvgRefused as error:
+        raise NotMedia(str(error)) from error
+    return _over_background(Image.open(io.BytesIO(drawn)))
 
 
 def _video_picture(path: str, probe: dict[str, Any], frame_number: int) -> Image.Image:

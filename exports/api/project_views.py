@@ -1,4 +1,5 @@
-"""Project actions that need the renderer: thumbnail and validate; and /info/effects/."""
+"""Project actions that live in exports: thumbnail and validate (they need the renderer), storage (it
+counts the exports' outputs too); and /info/effects/."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -16,7 +17,9 @@ from config.api.viewsets import OwnedActionsViewSet
 from exports import previews
 from exports.checks import validation_report
 from exports.renderer import effect_catalog
-from media_assets.api.serializers import ThumbnailSerializer
+from exports.storage import project_storage_used
+from media_assets.api.serializers import StorageRequestSerializer, StorageResponseSerializer, ThumbnailSerializer
+from media_assets.api.views import STORAGE_ERROR
 from projects.models import Project
 
 PROBLEM = inline_serializer("ValidationProblem", {
@@ -63,12 +66,29 @@ class ProjectRenderActions(OwnedActionsViewSet):
         return Response(validation_report(self.get_object()))
 
 
+class ProjectStorageActions(OwnedActionsViewSet):
+    queryset = Project.objects.all()
+    serializer_class = StorageRequestSerializer
+
+    @extend_schema(parameters=[StorageRequestSerializer], request=StorageRequestSerializer,
+                   responses={200: StorageResponseSerializer, 400: STORAGE_ERROR})
+    @action(detail=True, methods=["get", "post"])
+    def storage(self, request, pk=None):
+        """Bytes the project's files and export outputs use: backend `local`, `cloud` (their storage folders) or `json`."""
+        project = self.get_object()
+        params = StorageRequestSerializer(data=request.data if request.method == "POST" else request.query_params)
+        params.is_valid(raise_exception=True)
+        backend = params.validated_data["backend"]
+        used = project_storage_used(project=project, backend=backend)
+        return Response(StorageResponseSerializer({"backend": backend, "storage": used}).data)
+
+
 class InfoView(APIView):
     """/info/: what this server offers (effects, fonts)."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        return Response({"effects": request.build_absolute_uri(reverse("info-effects"))})
+        return Response({name: request.build_absolute_uri(reverse(f"info-{name}")) for name in ("effects", "fonts")})
 
 
 class EffectsInfoView(APIView):

@@ -6,13 +6,16 @@ from rest_framework import serializers
 
 from config.api.fields import OwnedRelatedField
 from config.api.serializers import OwnedSerializer
+from exports.delivery import delivery_problems, public_json
 from exports.formats import output_pair_problem
 from exports.models import Export, ExportStatus, ExportType
 from exports.options import parse_bitrate, parse_export_type, validate_overrides
+from media_assets.cloud import SECRET_KEYS, has_secrets
 from projects.models import Project
 
 #: keys of an export's json the server writes; never taken from a client
-SERVER_KEYS = ("error", "retries", "webhook", "hostname", "worker_stats", "status", "detail", "render")
+SERVER_KEYS = ("error", "retries", "webhook", "hostname", "worker_stats", "status", "detail", "render",
+               "delivered_url", "file_size")
 
 
 class ExportTypeField(serializers.ChoiceField):
@@ -90,7 +93,18 @@ class ExportSerializer(OwnedSerializer):
         # Server-written keys are kept from the stored export, never taken from the client.
         stored = self.instance.json if self.instance else {}
         client = {key: item for key, item in value.items() if key not in SERVER_KEYS}
+        if not has_secrets(client):
+            # Delivery credentials are never shown, so json sent back as it was read lacks them: keep them.
+            client.update({key: stored[key] for key in SECRET_KEYS if key in stored})
+        problems = delivery_problems(client)
+        if problems:
+            raise serializers.ValidationError(problems)
         return {**client, **{key: stored[key] for key in SERVER_KEYS if key in stored}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["json"] = public_json(data["json"])  # an export's own credentials are never echoed
+        return data
 
     def validate_end_frame(self, value):
         return None if value in (None, -1) else value
@@ -126,12 +140,3 @@ class ExportCommandSerializer(serializers.Serializer):
     """Answer of retry / cancel: a detail message."""
 
     detail = serializers.CharField(read_only=True)
-
-
-class StorageRequestSerializer(serializers.Serializer):
-    backend = serializers.ChoiceField(choices=["local", "cloud", "json"], default="local")
-
-
-class StorageResponseSerializer(serializers.Serializer):
-    backend = serializers.CharField()
-    storage = serializers.IntegerField()

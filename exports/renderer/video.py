@@ -108,7 +108,17 @@ def analyse_picture(
         effect.type in SEE_THROUGH_EFFECTS and span.clipped_to(placement.out_start, placement.out_end)
         for effect, span in layer_effects
     )
+    # A still may carry transparency (PNG, GIF, WebP, titles rasterised from SVG): it never hides what is under it.
+    see_through = see_through or (media.is_image and not may_be_opaque_still(media.path))
     return PictureAnalysis(box, poses, cover_of(poses, canvas, rotates, see_through))
+
+
+#: still-image formats that cannot hold an alpha channel
+OPAQUE_STILL_SUFFIXES = (".jpg", ".jpeg", ".bmp", ".ppm")
+
+
+def may_be_opaque_still(path: str) -> bool:
+    return path.lower().endswith(OPAQUE_STILL_SUFFIXES)
 
 
 def clip_video(

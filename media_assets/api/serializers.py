@@ -1,19 +1,35 @@
 """How media files are validated and represented."""
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.fields import OwnedRelatedField
 from config.api.serializers import OwnedSerializer
+from media_assets import cloud, imports
 from media_assets.models import File
+from media_assets.storage import StorageBackend
 from projects.models import Project
 
 IMAGE_FORMATS = {"JPG": "JPEG", "JPEG": "JPEG", "PNG": "PNG", "BMP": "BMP", "PPM": "PPM", "GIF": "GIF", "WEBP": "WEBP"}
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class MediaFileField(serializers.FileField):
+    """Uploaded bytes in; out, the URL of /media/<name> on this server (owner-checked, whatever the storage)."""
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        path = reverse("media", kwargs={"path": value.name})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class FileSerializer(OwnedSerializer):
     basename = "file"
     action_names = ["copy", "download", "storage", "text-replace", "thumbnail"]
-    media = serializers.FileField(required=False, allow_empty_file=False, use_url=True)
+    media = MediaFileField(required=False, allow_null=True, allow_empty_file=False)
     project = OwnedRelatedField(Project, "project-detail")
 
     class Meta:
@@ -22,7 +38,14 @@ class FileSerializer(OwnedSerializer):
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("media"):
-            raise serializers.ValidationError({"media": "Upload the file's bytes as multipart field 'media'."})
+            # No bytes: json must name where to import them from (media_assets.imports).
+            source = imports.import_source(attrs.get("json") or {})
+            if source is None:
+                raise serializers.ValidationError({"media": (
+                    "Upload the file's bytes as multipart field 'media', or import them with json.url: an http(s) "
+                    "URL, an S3 key (with json.bucket), an Azure blob (with json.container) or a path on the server."
+                )})
+            attrs["import_source"] = source
         project = attrs.get("project")
         if self.instance is not None and project is not None and project.pk != self.instance.project_id:
             raise serializers.ValidationError({"project": "A file cannot move between projects; copy it instead."})
@@ -30,6 +53,12 @@ class FileSerializer(OwnedSerializer):
 
     def create(self, validated_data):
         raise NotImplementedError("FileViewSet creates files through media_assets.services.file_ingest")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if "json" in data:
+            data["json"] = cloud.without_secrets(data["json"])
+        return data
 
 
 class ThumbnailSerializer(serializers.Serializer):
@@ -46,3 +75,18 @@ class ThumbnailSerializer(serializers.Serializer):
         if name not in IMAGE_FORMATS:
             raise serializers.ValidationError(f"Use one of {', '.join(sorted(IMAGE_FORMATS))}.")
         return IMAGE_FORMATS[name]
+
+
+class StorageRequestSerializer(serializers.Serializer):
+    """OpenShot's storage parameters (query string on GET, body on POST)."""
+
+    backend = serializers.ChoiceField(
+        choices=StorageBackend.choices, default=StorageBackend.LOCAL,
+        help_text="local: each stored object measured; cloud: everything in the objects' storage folders; "
+                  "json: the sizes recorded when the objects were stored.",
+    )
+
+
+class StorageResponseSerializer(serializers.Serializer):
+    backend = serializers.CharField()
+    storage = serializers.IntegerField(help_text="Bytes.")

@@ -1,9 +1,9 @@
-"""The /files/ resource: upload, probe, download, thumbnails; and /media/ serving."""
+"""The /files/ resource: upload or import, probe, download, thumbnails, storage; and /media/ serving."""
 
 import posixpath
 
-from django.core.files.storage import default_storage
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -16,16 +16,28 @@ from config.api.renderers import BinaryRenderer
 from config.api.streaming import stream_file
 from config.api.viewsets import OwnedModelViewSet
 from media_assets import services
-from media_assets.api.serializers import FileSerializer, ThumbnailSerializer
+from media_assets.api.actions import FileActionsMixin
+from media_assets.api.serializers import (
+    FileSerializer,
+    StorageRequestSerializer,
+    StorageResponseSerializer,
+    ThumbnailSerializer,
+)
 from media_assets.filters import FileFilter
+from media_assets.imports import file_import
 from media_assets.models import File
+from media_assets.storage import open_stored, signed_url, storage_used
 from projects.models import Project
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY, description="The bytes.")
+SIGNED_REDIRECT = OpenApiResponse(description="S3/Azure storage: Location is a short-lived signed URL of the bytes.")
+STORAGE_ERROR = OpenApiResponse(description="Unknown backend, or `cloud` without cloud storage")
 
 
-class FileViewSet(OwnedModelViewSet):
-    """Media files (video, audio, images). Upload with multipart field `media`; `json` holds the probe."""
+class FileViewSet(FileActionsMixin, OwnedModelViewSet):
+    """Media files (video, audio, images). Upload with multipart field `media`, or import from `json.url`
+    (http/https, an S3 key with `json.bucket`, an Azure blob with `json.container`, a server path);
+    `json` holds the probe."""
 
     queryset = File.objects.all()
     serializer_class = FileSerializer
@@ -36,6 +48,12 @@ class FileViewSet(OwnedModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
+        if not data.get("media"):
+            serializer.instance = file_import(
+                owner=self.request.user, project=data["project"], source=data["import_source"],
+                client_json=data.get("json") or {},
+            )
+            return
         serializer.instance = services.file_ingest(
             owner=self.request.user, project=data["project"], upload=data["media"], client_json=data.get("json"),
         )
@@ -49,10 +67,11 @@ class FileViewSet(OwnedModelViewSet):
     def perform_destroy(self, instance):
         services.file_delete(file=instance)
 
-    @extend_schema(responses={200: BINARY, 404: OpenApiResponse(description="Not yours or missing")})
+    @extend_schema(responses={200: BINARY, 302: SIGNED_REDIRECT, 404: OpenApiResponse(description="Not yours or missing")})
     @action(detail=True, methods=["get"], renderer_classes=[BinaryRenderer, JSONRenderer])
     def download(self, request, pk=None):
-        """The file's bytes, with its content type and name (HTTP Range supported)."""
+        """The file's bytes, with its content type and name (HTTP Range supported); with S3 or Azure storage,
+        a redirect to a short-lived signed URL of them."""
         file = self.get_object()
         return stream_media(request, file.media.name, file.name)
 
@@ -75,13 +94,37 @@ class FileViewSet(OwnedModelViewSet):
         return stream_file(request, open(path, "rb"), size=path.stat().st_size, filename=path.name,
                            content_type=mime, as_attachment=False)
 
+    @extend_schema(parameters=[StorageRequestSerializer], request=StorageRequestSerializer,
+                   responses={200: StorageResponseSerializer, 400: STORAGE_ERROR})
+    @action(detail=True, methods=["get", "post"])
+    def storage(self, request, pk=None):
+        """Bytes the file uses: backend `local` (the stored object), `cloud` (its whole storage folder) or `json`."""
+        file = self.get_object()
+        params = StorageRequestSerializer(data=request.data if request.method == "POST" else request.query_params)
+        params.is_valid(raise_exception=True)
+        backend = params.validated_data["backend"]
+        used = storage_used(backend=backend, objects=[(file.media.name, (file.json or {}).get("file_size"))])
+        return Response(StorageResponseSerializer({"backend": backend, "storage": used}).data)
+
 
 def stream_media(request, name: str, filename: str):
+    """The stored object `name` as a download (the caller has checked the owner).
+
+    With S3 or Azure storage and MEDIA_DOWNLOAD_REDIRECT, a 302 to a signed
+    URL valid for MEDIA_SIGNED_URL_SECONDS: the bytes (and Range requests)
+    then go straight from the storage to the client. Otherwise they stream
+    through here in chunks.
+    """
     try:
-        handle = default_storage.open(name, "rb")
-        size = default_storage.size(name)
+        handle, size = open_stored(name)
     except (FileNotFoundError, OSError):
         raise Http404("The media of this object is missing from storage.")
+    url = signed_url(name, filename) if settings.MEDIA_DOWNLOAD_REDIRECT else None
+    if url:
+        handle.close()
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"
+        return response
     return stream_file(request, handle, size=size, filename=filename)
 
 

@@ -2,12 +2,13 @@
 
 from config.api.viewsets import OwnedModelViewSet
 from projects import services
+from projects.api.actions import ClipActionsMixin, ProjectActionsMixin
 from projects.api.serializers import ClipSerializer, EffectSerializer, ProjectSerializer
 from projects.filters import ClipFilter, EffectFilter, ProjectFilter
 from projects.models import Clip, Effect, Project
 
 
-class ProjectViewSet(OwnedModelViewSet):
+class ProjectViewSet(ProjectActionsMixin, OwnedModelViewSet):
     """Video projects: the top-level object files, clips, effects and exports belong to."""
 
     queryset = ProjectSerializer.prefetch(Project.objects.all())
@@ -19,7 +20,7 @@ class ProjectViewSet(OwnedModelViewSet):
         services.project_delete(project=instance)
 
 
-class ClipViewSet(OwnedModelViewSet):
+class ClipViewSet(ClipActionsMixin, OwnedModelViewSet):
     """Clips: a file placed on the timeline at a position, trimmed by start/end, on a layer."""
 
     queryset = Clip.objects.select_related("file")

@@ -1,0 +1,72 @@
+"""Request bodies of the asset actions: bulk changes, timeline placement, search."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from config.api.fields import OwnedRelatedField
+
+
+class AssetBulkItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField(required=False, help_text="Optimistic lock: the version you last saw.")
+
+
+class AssetBulkPatchSerializer(serializers.Serializer):
+    """Either `assets` (partial assets with ids) or `ids` plus one `changes` for them all."""
+
+    assets = serializers.ListField(child=serializers.DictField(), required=False, max_length=1000)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000)
+    changes = serializers.DictField(required=False)
+
+    def validate(self, attrs):
+        if "assets" in attrs:
+            if "ids" in attrs or "changes" in attrs:
+                raise serializers.ValidationError({"assets": ["Give either assets, or ids with changes."]})
+            rows = []
+            for index, row in enumerate(attrs["assets"]):
+                head = AssetBulkItemSerializer(data=row)
+                if not head.is_valid():
+                    raise serializers.ValidationError({"assets": {str(index): head.errors}})
+                rows.append((head.validated_data["id"], head.validated_data.get("version"),
+                             {key: value for key, value in row.items() if key not in ("id", "version")}))
+        elif "ids" in attrs and "changes" in attrs:
+            rows = [(pk, None, dict(attrs["changes"])) for pk in attrs["ids"]]
+        else:
+            raise serializers.ValidationError({"assets": ["Give assets (each with its id), or ids with changes."]})
+        if not rows:
+            raise serializers.ValidationError({"assets": ["Nothing to change."]})
+        ids = [pk for pk, _, _ in rows]
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError({"ids": ["An asset is listed twice."]})
+        return rows
+
+
+class AddToProjectSerializer(serializers.Serializer):
+    project = serializers.CharField(help_text="The project's URL or id (one of yours).")
+    position = serializers.FloatField(min_value=0.0, default=0.0, help_text="Where on the timeline, in seconds.")
+    layer = serializers.IntegerField(min_value=-1_000_000, max_value=1_000_000, default=1)
+    selection = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="Use in2–out2 (true) or in–out (false); default: the selection when there is one.",
+    )
+
+    def validate_project(self, value):
+        from projects.models import Project
+
+        field = OwnedRelatedField(Project, "project-detail")
+        field.bind("project", self)
+        return field.to_internal_value(value)
+
+
+class SearchSerializer(serializers.Serializer):
+    """A structured query (CatDV QueryDefinition) or the filter syntax."""
+
+    name = serializers.CharField(required=False, allow_blank=True)
+    terms = serializers.ListField(child=serializers.JSONField(), required=False)
+    query = serializers.CharField(required=False, help_text="CatDV filter syntax.")
+
+    def validate(self, attrs):
+        if ("terms" in attrs) == ("query" in attrs):
+            raise serializers.ValidationError({"terms": ["Give terms (the structured form) or query (the filter syntax)."]})
+        return attrs

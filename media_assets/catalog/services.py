@@ -1,0 +1,184 @@
+"""What happens in the catalog: sharing, ingesting into a catalog, changing assets, markers and sequences.
+
+Every write goes through model `save()`/`delete()` one row at a time, so
+django-simple-history records who changed what. An asset's `version` (its
+ETag) goes up with every change to it, its markers or its sequence items.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from media_assets.catalog.models import Asset, Catalog, Marker, MetadataField, SequenceItem
+from media_assets.models import File
+from media_assets.services import file_ingest
+from media_assets.timecode import frames_to_seconds
+
+log = logging.getLogger("montage.catalog")
+
+
+class InUse(Exception):
+    """The object cannot be deleted while others refer to it; the message says which."""
+
+
+# -- sharing ----------------------------------------------------------------------
+
+
+def shares_set(*, target, shares: list) -> None:
+    """Share a catalog or smart folder with exactly `shares` ([(group, role)]), one recorded change per row."""
+    wanted = {group.pk: (group, role) for group, role in shares}
+    for share in list(target.shares.all()):
+        entry = wanted.pop(share.group_id, None)
+        if entry is None:
+            share.delete()
+        elif share.role != entry[1]:
+            share.role = entry[1]
+            share.save()
+    for group, role in wanted.values():
+        target.shares.create(group=group, role=role)
+
+
+# -- assets -----------------------------------------------------------------------
+
+
+def _derive(asset: Asset) -> None:
+    asset.duration_secs = frames_to_seconds(asset.duration_frm, asset.timecode_format)
+
+
+@transaction.atomic
+def asset_create(*, catalog: Catalog, user, fields: dict, upload=None, seq_items: list | None = None) -> Asset:
+    """A new asset; with `upload`, the media File is ingested (outside any project) in the same step."""
+    if upload is not None:
+        fields["file"] = file_ingest(owner=user, project=None, upload=upload, client_json={})
+    asset = Asset(catalog=catalog, created_by=user, **fields)
+    _derive(asset)
+    asset.save()
+    if seq_items:
+        _replace_items(asset, seq_items)
+    log.info("asset %s created in catalog %s by %s", asset.pk, catalog.pk, user)
+    return asset
+
+
+@transaction.atomic
+def asset_update(*, asset: Asset, fields: dict, seq_items: list | None = None) -> Asset:
+    for name, value in fields.items():
+        setattr(asset, name, value)
+    _derive(asset)
+    asset.version += 1
+    asset.save()
+    if seq_items is not None:
+        _replace_items(asset, seq_items)
+    return asset
+
+
+def _replace_items(sequence: Asset, items: list[dict]) -> None:
+    for item in list(sequence.seq_items.all()):
+        item.delete()
+    for item in items:
+        SequenceItem.objects.create(sequence=sequence, **item)
+
+
+@transaction.atomic
+def assets_bulk_update(*, changes: list[tuple[Asset, dict]]) -> list[Asset]:
+    """All the changes or none (the caller validated them all first)."""
+    return [asset_update(asset=asset, fields=fields) for asset, fields in changes]
+
+
+def asset_delete(*, asset: Asset) -> None:
+    """Delete the asset (its markers and, for a sequence, its items); InUse while a sequence cuts from it."""
+    sequences = sorted(set(
+        SequenceItem.objects.filter(source=asset).exclude(sequence=asset).values_list("sequence__name", flat=True)
+    ))
+    if sequences:
+        raise InUse(f"The asset is used in the sequences {', '.join(map(repr, sequences))}; remove it from them first.")
+    asset.delete()
+
+
+def asset_touch(asset_id: int) -> None:
+    """A change to what an asset contains (markers, items) changes its ETag too."""
+    Asset.objects.filter(pk=asset_id).update(version=F("version") + 1, date_updated=timezone.now())
+
+
+# -- markers -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def marker_save(*, marker: Marker) -> Marker:
+    marker.save()
+    asset_touch(marker.asset_id)
+    return marker
+
+
+@transaction.atomic
+def marker_delete(*, marker: Marker) -> None:
+    asset_id = marker.asset_id
+    marker.delete()
+    asset_touch(asset_id)
+
+
+# -- fields -------------------------------------------------------------------------
+
+
+def field_usage(field: MetadataField) -> int:
+    assets = Asset.objects.filter(user_fields__has_key=field.identifier)
+    if field.catalog_id is not None:
+        assets = assets.filter(catalog_id=field.catalog_id)
+    return assets.count()
+
+
+def field_delete(*, field: MetadataField) -> None:
+    used = field_usage(field)
+    if used:
+        raise InUse(
+            f"{used} asset(s) have a value for {field.identifier!r}; clear them first "
+            f"(PATCH /assets/bulk/ with user_fields {{{field.identifier!r}: null}})."
+        )
+    field.delete()
+
+
+# -- timelines ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def asset_add_to_project(*, asset: Asset, project, user, position: float, layer: int, selection: bool | None):
+    """A timeline Clip of the asset's range (its selection in2/out2 when set, unless told otherwise).
+
+    Projects only place their own files, and a catalog's media belongs to
+    no project; so the clip's File is a row of the project that points at
+    the same stored bytes (nothing is copied). Stored bytes are deleted
+    only when no File row refers to them any more.
+    """
+    from projects.models import Clip
+
+    if asset.file is None:
+        raise ValidationError({"asset": ["This asset has no media file to place on a timeline."]})
+    use_selection = asset.in2_frm is not None and asset.out2_frm is not None if selection is None else selection
+    if use_selection and (asset.in2_frm is None or asset.out2_frm is None):
+        raise ValidationError({"selection": ["The asset has no selection (in2/out2)."]})
+    first, last = (asset.in2_frm, asset.out2_frm) if use_selection else (asset.in_frm, asset.out_frm)
+    fmt = asset.timecode_format
+    start = frames_to_seconds(first - asset.media_start_frm, fmt)
+    end = frames_to_seconds(last - asset.media_start_frm, fmt)
+    if end <= start:  # a still, or an empty range: one second, like a new timeline clip of an image
+        end = start + 1.0
+    file = project_file_for(asset.file, project=project, user=user)
+    clip = Clip.objects.create(owner=user, project=project, file=file, position=position, start=start, end=end, layer=layer)
+    log.info("asset %s placed on project %s as clip %s", asset.pk, project.pk, clip.pk)
+    return clip
+
+
+def project_file_for(file: File, *, project, user) -> File:
+    """The project's File for these stored bytes: the file itself, or a row sharing its media."""
+    if file.project_id == project.pk:
+        return file
+    existing = File.objects.filter(owner=user, project=project, media=file.media.name).first()
+    if existing is not None:
+        return existing
+    return File.objects.create(
+        owner=user, project=project, media=file.media.name, json={**file.json, "catalog_file": file.pk}
+    )
