@@ -82,10 +82,10 @@ def direct_command(a: Path, b: Path, out: Path, preset: str) -> list[str]:
     """The same picture and sound, written by hand."""
     frames = SECONDS * FPS
     graph = (
-        f"[0:v]setpts=PTS-STARTPTS[a];"
-        f"[1:v]scale=960:540,format=yuva420p,fade=t=in:st=0:d=2:alpha=1,setpts=PTS-STARTPTS+2/TB[b];"
-        f"[a][b]overlay=x=960:y=270:eof_action=pass:format=yuv420[v];"
-        f"[1:a]adelay=2000:all=1[ba];[0:a][ba]amix=inputs=2:normalize=0:duration=first[aout]"
+        "[0:v]setpts=PTS-STARTPTS[a];"
+        "[1:v]scale=960:540,format=yuva420p,fade=t=in:st=0:d=2:alpha=1,setpts=PTS-STARTPTS+2/TB[b];"
+        "[a][b]overlay=x=960:y=270:eof_action=pass:format=yuv420[v];"
+        "[1:a]adelay=2000:all=1[ba];[0:a][ba]amix=inputs=2:normalize=0:duration=first[aout]"
     )
     return [mediagen.ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(a), "-i", str(b),
             "-filter_complex", graph, "-map", "[v]", "-map", "[aout]", "-c:v", "libx264", "-preset", preset,

@@ -1,11 +1,11 @@
 """Peak memory of a worker while it imports and delivers a large file (S3 and Azure).
 
-Runs Montage's own services in this process (the "worker") against real
-servers in other processes, so their memory is not counted: moto's S3
+Runs Montage's own services in worker processes against real servers in
+other processes, so the servers' memory is not counted: moto's S3
 server, Azurite (persisting to disk) and a plain HTTP server on 127.0.0.2.
 Media storage is S3. A file of the given size (a real MP4 followed by
 padding, so it probes as media) is generated on disk, and each step is
-timed while this process's RSS is sampled every 20 ms:
+run in a fresh worker process whose RSS is sampled every 20 ms:
 
 1. import from an http URL (json.url): download to a temp file, probe, store in S3 (multipart);
 2. import from a client's S3 bucket (json.bucket);
@@ -21,6 +21,7 @@ Needs the test extra (moto[server], psutil) and Azurite (scripts/test installs i
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -81,25 +82,65 @@ class Sampler(threading.Thread):
             time.sleep(0.02)
 
 
-def measure(label: str, size: int, action, rows: list) -> object:
+PHASES = {
+    "import-url": "import json.url (http) -> S3 media",
+    "import-s3": "import json.bucket (S3) -> S3 media",
+    "import-azure": "import json.container (Azure) -> S3 media",
+    "cache": "worker media cache fill (S3 -> local disk)",
+    "deliver-s3": "deliver a render to S3 (json.bucket)",
+    "deliver-azure": "deliver a render to Azure (json.container)",
+}
+
+
+def run_phase(phase: str, big: Path, http_port: int, stored_name: str) -> None:
+    """Child process: one step, measured on a fresh worker process; prints a JSON line."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from exports.delivery import deliver, delivery_target
+    from media_assets.cache import cached_media_path
+    from media_assets.imports import file_import, import_source
+    from projects.models import Project
+
+    user = get_user_model().objects.get(username="bench")
+    project = Project.objects.get(owner=user)
+
+    def imported(client_json):
+        return lambda: file_import(owner=user, project=project, source=import_source(client_json),
+                                   client_json=client_json).media.name
+
+    actions = {
+        "import-url": imported({"url": f"http://127.0.0.2:{http_port}/big.mp4", "name": "from-url.mp4"}),
+        "import-s3": imported({"url": "big.mp4", "bucket": "client-source", "name": "from-s3.mp4"}),
+        "import-azure": imported({"url": "big.mp4", "container": "client-source", "name": "from-azure.mp4"}),
+        "cache": lambda: cached_media_path(stored_name),
+        "deliver-s3": lambda: deliver(delivery_target({"bucket": "client-renders", "url": "renders/big.mp4"}), big),
+        "deliver-azure": lambda: deliver(delivery_target({"container": "client-renders", "url": "r/big.mp4"}), big),
+    }
     before = psutil.Process().memory_info().rss
     sampler = Sampler()
     sampler.start()
     started = time.monotonic()
-    result = action()
+    result = actions[phase]()
     seconds = time.monotonic() - started
     sampler.stop.set()
     sampler.join()
-    rows.append((label, size, before, sampler.peak, seconds))
-    print(f"  {label}: peak {sampler.peak / MB:.0f} MB (+{(sampler.peak - before) / MB:.0f} MB) in {seconds:.1f} s",
-          flush=True)
-    return result
+    print(json.dumps({"before": before, "peak": sampler.peak, "seconds": seconds, "result": str(result)}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=int, default=2048)
+    parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    parser.add_argument("--big", help=argparse.SUPPRESS)
+    parser.add_argument("--http-port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--stored-name", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase:
+        run_phase(args.phase, Path(args.big), args.http_port, args.stored_name)
+        return
     scratch = Path(tempfile.mkdtemp(prefix="montage-storage-bench-"))
     processes = []
     try:
@@ -138,15 +179,12 @@ def main() -> None:
         from django.contrib.auth import get_user_model
         from django.core.management import call_command
 
-        from exports.delivery import deliver, delivery_target
-        from media_assets.cache import cached_media_path
         from media_assets.cloud import azure_container_client, azure_location, s3_client, s3_location
-        from media_assets.imports import file_import, import_source
         from projects.models import Project
 
         call_command("migrate", interactive=False, verbosity=0)
         user = get_user_model().objects.create_user("bench")
-        project = Project.objects.create(owner=user, name="bench")
+        Project.objects.create(owner=user, name="bench")
         s3 = s3_client(s3_location({"bucket": "media", "aws_access_key_id": "bench", "aws_secret_access_key": "bench"}))
         for bucket in ("media", "client-source", "client-renders"):
             s3.create_bucket(Bucket=bucket)
@@ -157,27 +195,20 @@ def main() -> None:
         with open(big, "rb") as handle:
             source_container.upload_blob("big.mp4", handle, length=size, max_concurrency=2)
 
-        rows: list = []
-        print("measuring (this process = the worker):", flush=True)
-
-        def imported(client_json):
-            return lambda: file_import(owner=user, project=project, source=import_source(client_json),
-                                       client_json=client_json)
-
-        file = measure("import json.url (http) -> S3 media", size,
-                       imported({"url": f"http://127.0.0.2:{http_port}/big.mp4", "name": "from-url.mp4"}), rows)
-        measure("import json.bucket (S3) -> S3 media", size,
-                imported({"url": "big.mp4", "bucket": "client-source", "name": "from-s3.mp4"}), rows)
-        measure("import json.container (Azure) -> S3 media", size,
-                imported({"url": "big.mp4", "container": "client-source", "name": "from-azure.mp4"}), rows)
-        measure("worker media cache fill (S3 -> local disk)", size, lambda: cached_media_path(file.media.name), rows)
-        measure("deliver render to S3 (json.bucket)", size,
-                lambda: deliver(delivery_target({"bucket": "client-renders", "url": "renders/big.mp4"}), big), rows)
-        measure("deliver render to Azure (json.container)", size,
-                lambda: deliver(delivery_target({"container": "client-renders", "url": "renders/big.mp4"}), big), rows)
+        print("measuring, each step in a fresh worker process:", flush=True)
+        rows, stored = [], ""
+        for phase, label in PHASES.items():
+            output = subprocess.run(
+                [sys.executable, __file__, "--phase", phase, "--big", str(big), "--http-port", str(http_port),
+                 "--stored-name", stored], check=True, capture_output=True, text=True).stdout
+            figures = json.loads(output.strip().splitlines()[-1])
+            stored = stored or figures["result"]  # the first import's stored name, for the cache step
+            rows.append((label, size, figures["before"], figures["peak"], figures["seconds"]))
+            print(f"  {label}: RSS {figures['before'] / MB:.0f} -> peak {figures['peak'] / MB:.0f} MB "
+                  f"in {figures['seconds']:.1f} s", flush=True)
 
         print()
-        print(f"| step | file size | RSS before | peak RSS | peak - before | peak / file size | time |")
+        print("| step | file size | RSS before | peak RSS | peak - before | peak / file size | time |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         for label, file_size, before, peak, seconds in rows:
             print(f"| {label} | {file_size / MB:.0f} MB | {before / MB:.0f} MB | {peak / MB:.0f} MB | "

@@ -46,6 +46,7 @@ from av.container import InputContainer
 from av.stream import Disposition
 from PIL import Image, UnidentifiedImageError
 
+from media_assets.media_info import no_audio
 from media_assets.svg import SvgRefused, describe_svg, looks_like_svg
 
 DEFAULT_MAX_IMAGE_PIXELS = 100_000_000
@@ -244,7 +245,7 @@ def _describe_still(image: Image.Image, *, file_size: int) -> dict[str, Any]:
         "video_bit_rate": 0,
         "interlaced_frame": False,
         "top_field_first": True,
-        **_no_audio(),
+        **no_audio(),
         "file_size": str(file_size),
         "metadata": {key: value.strip() for key, value in image.info.items() if isinstance(value, str)},
     }
@@ -272,7 +273,7 @@ def _describe_container(container: InputContainer, *, file_size: int) -> dict[st
         "fps": _fraction(fps),
         "video_length": str(round(duration * fps)),
         **picture,
-        **(_describe_audio(audio) if audio is not None else _no_audio()),
+        **(_describe_audio(audio) if audio is not None else no_audio()),
         "file_size": str(file_size),
         "metadata": _merged_tags(container, video, audio),
     }
@@ -327,19 +328,6 @@ def _describe_audio(stream: av.audio.stream.AudioStream) -> dict[str, Any]:
         "channel_layout": _channel_layout_mask(codec_context.layout),
         "audio_bit_rate": codec_context.bit_rate or 0,
         "audio_timebase": _fraction(stream.time_base or Fraction(1, codec_context.sample_rate or 1)),
-    }
-
-
-def _no_audio() -> dict[str, Any]:
-    return {
-        "has_audio": False,
-        "audio_stream_index": -1,
-        "acodec": "",
-        "sample_rate": 0,
-        "channels": 0,
-        "channel_layout": 0,
-        "audio_bit_rate": 0,
-        "audio_timebase": {"num": 0, "den": 1},
     }
 
 

@@ -32,6 +32,8 @@ import defusedxml.ElementTree as safe_xml
 import resvg_py
 from defusedxml import DefusedXmlException
 
+from media_assets.media_info import no_audio
+
 #: SVGs are text; anything larger is not a title
 MAX_SVG_BYTES = 10 * 1024 * 1024
 #: how far into a file its root <svg> element may start
@@ -235,14 +237,7 @@ def describe_svg(path: str | os.PathLike, *, max_image_pixels: int) -> dict[str,
         "video_bit_rate": 0,
         "interlaced_frame": False,
         "top_field_first": True,
-        "has_audio": False,
-        "audio_stream_index": -1,
-        "acodec": "",
-        "sample_rate": 0,
-        "channels": 0,
-        "channel_layout": 0,
-        "audio_bit_rate": 0,
-        "audio_timebase": {"num": 0, "den": 1},
+        **no_audio(),
         "file_size": str(len(data)),
         "metadata": _metadata(root),
     }

@@ -17,6 +17,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+def decode_escaped_json(data, empty):
+    """What a client sent for a JSON field: text holding escaped JSON is parsed (blank text is `empty`).
+
+    Anything else is returned as it is; invalid JSON raises ValueError.
+    """
+    if isinstance(data, (bytes, bytearray)):
+        data = data.decode("utf-8", errors="replace")
+    if isinstance(data, str):
+        return json.loads(data) if data.strip() else empty
+    return data
+
+
 @extend_schema_field(OpenApiTypes.OBJECT)
 class JSONObjectField(serializers.Field):
     default_error_messages = {
@@ -30,15 +42,10 @@ class JSONObjectField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, (bytes, bytearray)):
-            data = data.decode("utf-8", errors="replace")
-        if isinstance(data, str):
-            if not data.strip():
-                return {}
-            try:
-                data = json.loads(data)
-            except ValueError as error:
-                self.fail("invalid_json", error=error)
+        try:
+            data = decode_escaped_json(data, empty={})
+        except ValueError as error:
+            self.fail("invalid_json", error=error)
         if not isinstance(data, dict):
             self.fail("not_object")
         return data

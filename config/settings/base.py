@@ -5,6 +5,7 @@ differ only by environment variables, read with django-environ (a `.env`
 file beside manage.py is honoured).
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -45,8 +46,11 @@ def _secret_key() -> str:
     # Keep the generated key so sessions and signed URLs survive restarts.
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Written aside and renamed, so a process starting at the same moment never reads half a key.
+        partial = DATA_DIR / f"secret_key.{os.getpid()}"
+        partial.write_text(secrets.token_urlsafe(50))
+        partial.chmod(0o600)
+        partial.replace(key_file)
     return key_file.read_text().strip()
 
 

@@ -10,9 +10,17 @@ from config.settings.base import env
 DRAMATIQ_BROKER_URL = env.str("DRAMATIQ_BROKER_URL", default="")
 
 
+def _redis_namespace() -> str:
+    # Test processes run in parallel by pytest-xdist share one Redis; each gets
+    # its own queues so no worker takes another's jobs (PYTEST_XDIST_WORKER is
+    # set by xdist, empty otherwise).
+    return env.str("DRAMATIQ_NAMESPACE", default="dramatiq") + env.str("PYTEST_XDIST_WORKER", default="")
+
+
 def _broker() -> dict:
     if DRAMATIQ_BROKER_URL.startswith(("redis://", "rediss://")):
-        broker = {"BROKER": "dramatiq.brokers.redis.RedisBroker", "OPTIONS": {"url": DRAMATIQ_BROKER_URL}}
+        broker = {"BROKER": "dramatiq.brokers.redis.RedisBroker",
+                  "OPTIONS": {"url": DRAMATIQ_BROKER_URL, "namespace": _redis_namespace()}}
     elif DRAMATIQ_BROKER_URL.startswith(("amqp://", "amqps://")):
         broker = {"BROKER": "dramatiq.brokers.rabbitmq.RabbitmqBroker", "OPTIONS": {"url": DRAMATIQ_BROKER_URL}}
     else:

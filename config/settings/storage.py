@@ -44,10 +44,21 @@ AWS_DEFAULT_ACL = None  # objects inherit the bucket's policy
 AWS_S3_FILE_OVERWRITE = False
 # django-storages' default (0) would read a whole object into memory when opened.
 AWS_S3_MAX_MEMORY_SIZE = 2 * _MiB
-# Multipart above 8 MiB, at most 4 parts in flight: memory stays flat whatever the size.
-AWS_S3_TRANSFER_CONFIG = TransferConfig(
-    multipart_threshold=8 * _MiB, multipart_chunksize=8 * _MiB, max_concurrency=4, max_io_queue=16,
-)
+
+
+def _s3_transfer_config() -> TransferConfig:
+    """Multipart above 8 MiB, at most 4 parts in flight and 4 read ahead: memory stays flat whatever the size.
+
+    Uploading from an open file (as django-storages does) reads each part into
+    memory; s3transfer would otherwise read ahead up to 10 of them.
+    """
+    config = TransferConfig(multipart_threshold=8 * _MiB, multipart_chunksize=8 * _MiB, max_concurrency=4,
+                            max_io_queue=16)
+    config.max_in_memory_upload_chunks = 4
+    return config
+
+
+AWS_S3_TRANSFER_CONFIG = _s3_transfer_config()
 
 # --- Azure Blob Storage ---------------------------------------------------------
 AZURE_CONNECTION_STRING = env.str("AZURE_CONNECTION_STRING", default="") or None

@@ -18,8 +18,8 @@ from exports import previews
 from exports.checks import validation_report
 from exports.renderer import effect_catalog
 from exports.storage import project_storage_used
-from media_assets.api.serializers import StorageRequestSerializer, StorageResponseSerializer, ThumbnailSerializer
-from media_assets.api.views import STORAGE_ERROR
+from media_assets.api.serializers import StorageRequestSerializer, ThumbnailSerializer
+from media_assets.api.views import storage_response, storage_schema
 from projects.models import Project
 
 PROBLEM = inline_serializer("ValidationProblem", {
@@ -70,17 +70,12 @@ class ProjectStorageActions(OwnedActionsViewSet):
     queryset = Project.objects.all()
     serializer_class = StorageRequestSerializer
 
-    @extend_schema(parameters=[StorageRequestSerializer], request=StorageRequestSerializer,
-                   responses={200: StorageResponseSerializer, 400: STORAGE_ERROR})
+    @storage_schema
     @action(detail=True, methods=["get", "post"])
     def storage(self, request, pk=None):
         """Bytes the project's files and export outputs use: backend `local`, `cloud` (their storage folders) or `json`."""
         project = self.get_object()
-        params = StorageRequestSerializer(data=request.data if request.method == "POST" else request.query_params)
-        params.is_valid(raise_exception=True)
-        backend = params.validated_data["backend"]
-        used = project_storage_used(project=project, backend=backend)
-        return Response(StorageResponseSerializer({"backend": backend, "storage": used}).data)
+        return storage_response(request, lambda backend: project_storage_used(project=project, backend=backend))
 
 
 class InfoView(APIView):

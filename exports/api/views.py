@@ -3,7 +3,6 @@
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -16,8 +15,7 @@ from exports.api.serializers import ExportCommandSerializer, ExportSerializer
 from exports.storage import export_storage_used
 from exports.filters import ExportFilter
 from exports.models import Export, ExportStatus
-from media_assets.api.serializers import StorageRequestSerializer, StorageResponseSerializer
-from media_assets.api.views import STORAGE_ERROR, stream_media
+from media_assets.api.views import storage_response, storage_schema, stream_media
 from projects.models import Project
 
 STATE_ERROR = OpenApiResponse(ExportCommandSerializer, description="Not allowed in the export's current status")
@@ -72,14 +70,9 @@ class ExportViewSet(OwnedModelViewSet):
             raise Http404("This export has no output yet.")
         return stream_media(request, export.output.name, export.output.name.rsplit("/", 1)[-1])
 
-    @extend_schema(parameters=[StorageRequestSerializer], request=StorageRequestSerializer,
-                   responses={200: StorageResponseSerializer, 400: STORAGE_ERROR})
+    @storage_schema
     @action(detail=True, methods=["get", "post"])
     def storage(self, request, pk=None):
         """Bytes the rendered output uses: backend `local` (the stored output), `cloud` (its storage folder) or `json`."""
         export = self.get_object()
-        params = StorageRequestSerializer(data=request.data if request.method == "POST" else request.query_params)
-        params.is_valid(raise_exception=True)
-        backend = params.validated_data["backend"]
-        used = export_storage_used(export=export, backend=backend)
-        return Response(StorageResponseSerializer({"backend": backend, "storage": used}).data)
+        return storage_response(request, lambda backend: export_storage_used(export=export, backend=backend))

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 from config.api.renderers import BinaryRenderer
 from config.api.streaming import stream_file
 from config.api.viewsets import OwnedModelViewSet
-from media_assets import services
+from media_assets import cloud, services
 from media_assets.api.actions import FileActionsMixin
 from media_assets.api.serializers import (
     FileSerializer,
@@ -32,6 +31,17 @@ from projects.models import Project
 BINARY = OpenApiResponse(OpenApiTypes.BINARY, description="The bytes.")
 SIGNED_REDIRECT = OpenApiResponse(description="S3/Azure storage: Location is a short-lived signed URL of the bytes.")
 STORAGE_ERROR = OpenApiResponse(description="Unknown backend, or `cloud` without cloud storage")
+#: the schema of every `storage/` action (files, projects, exports)
+storage_schema = extend_schema(parameters=[StorageRequestSerializer], request=StorageRequestSerializer,
+                               responses={200: StorageResponseSerializer, 400: STORAGE_ERROR})
+
+
+def storage_response(request, measure) -> Response:
+    """Answer a `storage/` action: the backend from the query (GET) or body (POST), `measure(backend)` the bytes used."""
+    params = StorageRequestSerializer(data=request.data if request.method == "POST" else request.query_params)
+    params.is_valid(raise_exception=True)
+    backend = params.validated_data["backend"]
+    return Response(StorageResponseSerializer({"backend": backend, "storage": measure(backend)}).data)
 
 
 class FileViewSet(FileActionsMixin, OwnedModelViewSet):
@@ -60,8 +70,9 @@ class FileViewSet(FileActionsMixin, OwnedModelViewSet):
 
     def perform_update(self, serializer):
         data = serializer.validated_data
+        client_json = cloud.without_secrets(data["json"]) if data.get("json") is not None else None
         serializer.instance = services.file_update(
-            file=serializer.instance, upload=data.get("media"), client_json=data.get("json"),
+            file=serializer.instance, upload=data.get("media"), client_json=client_json,
         )
 
     def perform_destroy(self, instance):
@@ -94,17 +105,13 @@ class FileViewSet(FileActionsMixin, OwnedModelViewSet):
         return stream_file(request, open(path, "rb"), size=path.stat().st_size, filename=path.name,
                            content_type=mime, as_attachment=False)
 
-    @extend_schema(parameters=[StorageRequestSerializer], request=StorageRequestSerializer,
-                   responses={200: StorageResponseSerializer, 400: STORAGE_ERROR})
+    @storage_schema
     @action(detail=True, methods=["get", "post"])
     def storage(self, request, pk=None):
         """Bytes the file uses: backend `local` (the stored object), `cloud` (its whole storage folder) or `json`."""
         file = self.get_object()
-        params = StorageRequestSerializer(data=request.data if request.method == "POST" else request.query_params)
-        params.is_valid(raise_exception=True)
-        backend = params.validated_data["backend"]
-        used = storage_used(backend=backend, objects=[(file.media.name, (file.json or {}).get("file_size"))])
-        return Response(StorageResponseSerializer({"backend": backend, "storage": used}).data)
+        objects = [(file.media.name, (file.json or {}).get("file_size"))]
+        return storage_response(request, lambda backend: storage_used(backend=backend, objects=objects))
 
 
 def stream_media(request, name: str, filename: str):

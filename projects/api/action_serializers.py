@@ -4,13 +4,12 @@ Each follows the OpenShot documentation's request data; they validate
 only shapes and ranges, the services decide the rest.
 """
 
-import json
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.fields import JSONObjectField, OwnedRelatedField
+from config.api.fields import JSONObjectField, OwnedRelatedField, decode_escaped_json
 from media_assets.models import File
 from projects.animation import CURVES, presets_documentation
 from projects.merging import ATTRIBUTES, SOURCE_TYPES, TARGET_TYPES
@@ -43,15 +42,10 @@ class MergeInstructionsField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, (bytes, bytearray)):
-            data = data.decode("utf-8", errors="replace")
-        if isinstance(data, str):
-            if not data.strip():
-                return []
-            try:
-                data = json.loads(data)
-            except ValueError as error:
-                raise serializers.ValidationError(f"Not valid JSON: {error}.") from None
+        try:
+            data = decode_escaped_json(data, empty=[])
+        except ValueError as error:
+            raise serializers.ValidationError(f"Not valid JSON: {error}.") from None
         if isinstance(data, dict):  # {"instructions": [...]} or {} (none)
             data = data.get("instructions", data.get("merge", [])) if data else []
         if not isinstance(data, list):

@@ -7,7 +7,6 @@ import sys
 import time
 
 import psutil
-import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 

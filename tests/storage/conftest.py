@@ -21,7 +21,7 @@ import subprocess
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -158,7 +158,6 @@ class StorageUnderTest:
     bucket: str | None = None
     azurite: Azurite | None = None
     container: str | None = None
-    extra: dict = field(default_factory=dict)
 
     def names(self) -> list[str]:
         """Every object stored in the media storage."""
