@@ -146,7 +146,10 @@ def _video_picture(path: str, probe: dict[str, Any], frame_number: int) -> Image
         frame_number = min(frame_number, last_frame)
     with open_media_container(path) as container:
         stream = container.streams[probe["video_stream_index"]]
-        stream.thread_type = "AUTO"
+        # Slice threads only (PyAV's default): with frame threads, FFmpeg can hang
+        # for ever freeing a decoder that stopped before the end of the stream, as
+        # a thumbnail does (seen in the test suite; PyAV issues 1849 and 909).
+        stream.thread_type = "SLICE"
         frame = _decode_frame_at(container, stream, seconds=(frame_number - 1) / fps, fps=fps)
         picture = frame.to_image()
         pixel_ratio = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio

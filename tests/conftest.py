@@ -14,6 +14,14 @@ from tests import mediagen
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached (facet counts, for one), as a fresh server does."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.THUMBNAIL_CACHE_DIR = tmp_path / "thumbnails"

@@ -217,7 +217,7 @@ class AssetViewSet(SharedModelViewSet):
             self._history = history_by_asset(page)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         if "facets" in request.query_params:
-            response.data["facets"] = facets(request, queryset)
+            response.data["facets"] = facets(request, queryset, count=response.data["count"])
         return response
 
     @extend_schema(

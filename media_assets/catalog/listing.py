@@ -9,9 +9,11 @@ relation, one per facet.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
-from django.db.models import Count, F, Prefetch, Q, Value
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Prefetch, Q, Value
 from django.db.models.fields.json import KeyTextTransform
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
@@ -27,6 +29,8 @@ INCLUDES = ("markers", "history", "user_fields", "seq_items")
 DETAIL_INCLUDES = ("markers", "user_fields", "seq_items")
 FACET_KINDS = (Kind.TEXT, Kind.CHOICE, Kind.MULTICHOICE, Kind.BOOLEAN, Kind.INTEGER)
 FACET_LIMIT = 50
+#: how long counts stay cached at most (a change to the matching assets makes a new key at once)
+FACET_CACHE_SECONDS = 300
 #: `?status=…`-style filters: parameter → (query field, operator)
 SIMPLE_FILTERS = {
     "catalog": ("catalog.id", "isOneOf"), "type": ("clip.type", "isOneOf"), "status": ("clip.status", "isOneOf"),
@@ -197,29 +201,57 @@ def with_includes(queryset, wanted: set[str]):
 # -- facets -------------------------------------------------------------------------
 
 
-def facets(request, queryset) -> dict:
+def facets(request, queryset, *, count: int) -> dict:
+    """`?facets=`: value counts of each named field over the whole query (`count` rows).
+
+    Counting a field over a large catalog reads every matching row, so the
+    counts are kept in the cache under what they depend on: the query's
+    SQL, the field definitions, the number of matching assets and the
+    latest change among them (every write of an asset moves
+    `date_updated`, every delete the count). Any change to the matches is
+    a new key; nothing has to be invalidated.
+    """
     names = comma_list(request, "facets")
     if not names:
         return {}
     context = query_context(request)
     queryset = queryset.order_by()
-    result = {}
-    for name in names:
-        if name == "catalog":
-            rows = queryset.values("catalog_id", "catalog__name").annotate(count=Count("*")).order_by("-count", "catalog_id")
-            result[name] = [
-                {"value": row["catalog_id"], "label": row["catalog__name"], "count": row["count"]}
-                for row in rows[:FACET_LIMIT]
-            ]
-            continue
-        try:
-            spec = context.field(name)
-        except UnknownField as error:
-            raise ValidationError({"facets": [str(error)]}) from None
-        if spec.kind not in FACET_KINDS or spec.scope != "asset" or spec.special:
-            raise ValidationError({"facets": [f"{spec.name} cannot be a facet; use a text, picklist, yes/no or integer field."]})
-        result[name] = _multichoice_facet(queryset, spec) if spec.kind == Kind.MULTICHOICE else _facet(queryset, spec)
-    return result
+    specs = {name: _facet_spec(context, name) for name in names if name != "catalog"}
+    key = _facet_cache_key(queryset, specs, count)
+    counted = cache.get(key)
+    if counted is None:
+        counted = {name: _count_values(queryset, spec) for name, spec in specs.items()}
+        cache.set(key, counted, FACET_CACHE_SECONDS)
+    if "catalog" in names:  # labels are catalog names, which change without touching the assets
+        counted = {**counted, "catalog": _catalog_facet(queryset)}
+    return {name: counted[name] for name in names}
+
+
+def _facet_spec(context: QueryContext, name: str) -> FieldSpec:
+    try:
+        spec = context.field(name)
+    except UnknownField as error:
+        raise ValidationError({"facets": [str(error)]}) from None
+    if spec.kind not in FACET_KINDS or spec.scope != "asset" or spec.special:
+        raise ValidationError({"facets": [f"{spec.name} cannot be a facet; use a text, picklist, yes/no or integer field."]})
+    return spec
+
+
+def _facet_cache_key(queryset, specs: dict[str, FieldSpec], count: int) -> str:
+    latest = queryset.aggregate(latest=Max("date_updated"))["latest"]
+    sql, params = queryset.query.sql_with_params()
+    fields = sorted((name, spec.kind, spec.path, spec.json_key, tuple(spec.choices or ())) for name, spec in specs.items())
+    raw = repr((sql, params, count, latest, fields))
+    return "montage:facets:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _count_values(queryset, spec: FieldSpec) -> list[dict]:
+    return _multichoice_facet(queryset, spec) if spec.kind == Kind.MULTICHOICE else _facet(queryset, spec)
+
+
+def _catalog_facet(queryset) -> list[dict]:
+    rows = queryset.values("catalog_id", "catalog__name").annotate(count=Count("*")).order_by("-count", "catalog_id")
+    return [{"value": row["catalog_id"], "label": row["catalog__name"], "count": row["count"]} for row in rows[:FACET_LIMIT]]
 
 
 def _facet(queryset, spec: FieldSpec) -> list[dict]:

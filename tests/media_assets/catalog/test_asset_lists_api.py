@@ -34,14 +34,15 @@ def populate(user, count: int) -> Catalog:
     return catalog
 
 
-# token + count + page (+ user field definitions when named) (+ one per include) (+ one per facet)
+# token + count + page (+ user field definitions when named) (+ one per include)
+# (+ facets: the latest change among the matches, then one per field on a cache miss)
 @pytest.mark.parametrize("params, queries", [
     ("", 3),
     ("&include=markers,user_fields,seq_items", 5),
     ("&include=history", 5),
     ("&query=((user.genre)eq(drama))and((marker.name)eq(m1))", 4),
     ("&ordering=-user.genre,name", 4),
-    ("&facets=status,type,genre,tags,catalog", 9),
+    ("&facets=status,type,genre,tags,catalog", 10),
     ("&skip=0&take=100", 3),
 ])
 @pytest.mark.parametrize("count", [1, 100])
@@ -88,6 +89,27 @@ def test_facets_count_values_for_the_current_query(api, user):
     assert data["facets"]["catalog"] == [{"value": catalog.pk, "label": "Big", "count": 6}]
     response = api.get("/assets/?facets=recorded_date")
     assert response.status_code == 400 and "cannot be a facet" in str(response.data["facets"])
+
+
+def test_facet_counts_follow_every_change_to_the_matching_assets(api, user, django_assert_num_queries):
+    populate(user, 4)
+    Asset.objects.update(media_end_frm=1000)  # the stand-in files have no duration; edits check ranges against it
+    url = "/assets/?query=((clip.type)eq(clip))&facets=genre,status"
+    first = ok(api.get(url))["facets"]
+    assert first["genre"] == [{"value": "Drama", "count": 2}, {"value": "News", "count": 2}]
+    with django_assert_num_queries(5):  # token, count, page, field definitions, latest change: counts were kept
+        assert ok(api.get(url))["facets"] == first
+    asset = ok(api.get("/assets/?query=((user.genre)eq(News))"))["results"][0]
+    ok(api.patch(asset["url"], {"user_fields": {"genre": "Drama"}, "status": "New"}, format="json"))
+    assert ok(api.get(url))["facets"] == {
+        "genre": [{"value": "Drama", "count": 3}, {"value": "News", "count": 1}],
+        "status": [{"value": "New", "count": 3}, {"value": "Logged", "count": 1}],
+    }
+    assert api.delete(asset["url"]).status_code == 204
+    assert ok(api.get(url))["facets"]["genre"] == [{"value": "Drama", "count": 2}, {"value": "News", "count": 1}]
+    ids = [a["id"] for a in ok(api.get("/assets/?query=((user.genre)eq(Drama))"))["results"]]
+    ok(api.patch("/assets/bulk/", {"ids": ids, "changes": {"status": "Approved"}}, format="json"))
+    assert ok(api.get(url))["facets"]["status"] == [{"value": "Approved", "count": 2}, {"value": "Logged", "count": 1}]
 
 
 def test_skip_and_take_like_catdv(api, user):
