@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Mapping
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Prefetch, Q, Value
+from django.db.models import Count, F, Prefetch, Q, Value
 from django.db.models.fields.json import KeyTextTransform
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
@@ -217,6 +217,8 @@ def facets(request, queryset, *, count: int) -> dict:
     context = query_context(request)
     queryset = queryset.order_by()
     specs = {name: _facet_spec(context, name) for name in names if name != "catalog"}
+    if count == 0:
+        return {name: [] for name in names}
     key = _facet_cache_key(queryset, specs, count)
     counted = cache.get(key)
     if counted is None:
@@ -238,7 +240,9 @@ def _facet_spec(context: QueryContext, name: str) -> FieldSpec:
 
 
 def _facet_cache_key(queryset, specs: dict[str, FieldSpec], count: int) -> str:
-    latest = queryset.aggregate(latest=Max("date_updated"))["latest"]
+    # ORDER BY ... LIMIT 1, not MAX(): PostgreSQL walks the date_updated index
+    # back to the first visible row instead of reading every matching one.
+    latest = list(queryset.order_by("-date_updated").values_list("date_updated", flat=True)[:1])
     sql, params = queryset.query.sql_with_params()
     fields = sorted((name, spec.kind, spec.path, spec.json_key, tuple(spec.choices or ())) for name, spec in specs.items())
     raw = repr((sql, params, count, latest, fields))
