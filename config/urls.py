@@ -75,3 +75,6 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),
     re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),
 ]
+
+# A URL no view answers is a JSON 404 for API clients (browsers still get the page).
+handler404 = "config.api.exceptions.not_found"

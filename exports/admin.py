@@ -1,9 +1,13 @@
 """Admin for exports: status, progress and owner at a glance; retry and cancel."""
 
+import json
+
 from django.contrib import admin, messages
+from django.utils.html import format_html
 
 from exports import services
 from exports.models import Export
+from media_assets import cloud
 
 
 @admin.action(description="Retry the selected failed exports")
@@ -35,8 +39,14 @@ class ExportAdmin(admin.ModelAdmin):
     list_display = ["id", "project", "export_type", "status", "progress", "owner", "date_created", "date_updated"]
     list_filter = ["status", "export_type", "owner"]
     search_fields = ["project__name", "owner__username", "output"]
-    readonly_fields = ["owner", "output", "progress", "status", "lease_owner", "lease_expires", "queued_at",
-                       "base_url", "date_created", "date_updated"]
+    # json is shown without an export's own cloud credentials, and not editable (they would be shown there).
+    exclude = ["json"]
+    readonly_fields = ["owner", "output", "progress", "status", "json_shown", "lease_owner", "lease_expires",
+                       "queued_at", "base_url", "date_created", "date_updated"]
     list_select_related = ["project", "owner"]
     raw_id_fields = ["project"]
     actions = [retry_exports, cancel_exports]
+
+    @admin.display(description="json")
+    def json_shown(self, export: Export) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(cloud.without_secrets(export.json), indent=2, sort_keys=True))

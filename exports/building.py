@@ -4,16 +4,30 @@ The renderer knows nothing of Django: this module reads an export, its
 project, clips, files and effects, and hands over frozen dataclasses with
 local media paths and the export's settings (project defaults, overridden
 by the export's `json`).
+
+It is also the trust boundary for files an effect reads (Mask's `reader`):
+the client's json names one of the owner's own Files (by id, API URL,
+storage name or media URL), `reader_file` finds it, and the renderer gets
+that File's local media as `Effect.sources`; a path written in the json
+never reaches ffmpeg. Anything else fails the render with the reason.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
+from dataclasses import replace
 from fractions import Fraction
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from exports.formats import muxer_name
 from exports.models import Export, ExportType
 from exports.options import parse_fps
-from exports.renderer import Clip, Effect, Media, Output, Timeline
+from exports.renderer import Clip, Effect, Media, Output, RenderError, Timeline
+from exports.renderer.effects import EFFECTS
+from exports.renderer.timeline import effects_from_json
 from media_assets.models import File
 from media_assets.services import file_local_path
 from projects.models import Clip as ClipRow
@@ -32,8 +46,12 @@ def media_for(file: File) -> Media:
         rate = Fraction(int(fps.get("num", 30)), int(fps.get("den", 1)) or 1)
     except (TypeError, ValueError):
         rate = Fraction(30, 1)
+    try:
+        path = file_local_path(file)
+    except FileNotFoundError:
+        raise RenderError(f"The media of file {file.pk} ({file.name}) is missing from storage.") from None
     return Media(
-        path=file_local_path(file),
+        path=path,
         media_type=probe.get("media_type") or "video",
         has_video=bool(probe.get("has_video")),
         has_audio=bool(probe.get("has_audio")),
@@ -46,14 +64,108 @@ def media_for(file: File) -> Media:
     )
 
 
-def clip_for(row: ClipRow, media: Media) -> Clip:
+#: the API URL of a File (…/files/12/), as a reader's "url" or "file" may give it
+FILE_URL = re.compile(r"/files/(\d+)/?$")
+MEDIA_URL_PREFIX = "/media/"
+
+
+class ReaderRefused(RenderError):
+    """An effect's reader is not one of the owner's files (the message says so)."""
+
+
+def reader_properties(kind: str) -> tuple[str, ...]:
+    """The properties of an effect type that name a file to read ("reader" of Mask)."""
+    spec = EFFECTS.get(kind)
+    return tuple(prop.name for prop in spec.properties if prop.type == "reader") if spec else ()
+
+
+def reader_file(reader: Any, *, owner, where: str) -> File | None:
+    """The owner's File that a reader names, None when there is no reader; ReaderRefused for anything else.
+
+    A reader is an object (or a bare string, taken as its path): `id`,
+    `file_id`, `file` or `url` may give the File's id or API URL; otherwise
+    `path` must be the storage name or media URL of one of the owner's files.
+    """
+    if reader in (None, "", {}):
+        return None
+    refused = ReaderRefused(f"Mask reader of {where} must be one of your files.")
+    if isinstance(reader, str):
+        reader = {"path": reader}
+    if not isinstance(reader, Mapping):
+        raise refused
+    mine = File.objects.filter(owner=owner)
+    for key in ("id", "file_id", "file", "url"):
+        pk = _file_pk(reader.get(key))
+        if pk is not None:
+            found = mine.filter(pk=pk).first()
+            if found is None:
+                raise refused
+            return found
+    names = {name for name in (_storage_name(reader.get(key)) for key in ("path", "url", "file")) if name}
+    if not names:
+        raise refused
+    found = mine.filter(media__in=names).order_by("id").first()
+    if found is None:
+        raise refused
+    return found
+
+
+def _file_pk(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 18:
+            return int(text)
+        match = FILE_URL.search(urlsplit(text).path)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _storage_name(value: Any) -> str | None:
+    """A storage name from a path ("files/3/mask.png") or a media URL ("https://host/media/files/3/mask.png")."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    path = unquote(urlsplit(value.strip()).path)
+    name = posixpath.normpath(path.removeprefix(MEDIA_URL_PREFIX))
+    if name.startswith(("/", "..")) or name == ".":
+        return None  # a server path, never a storage name
+    return name
+
+
+def with_sources(effect: Effect, *, owner, where: str, medias: dict[int, Media] | None = None) -> Effect:
+    """The effect with the files it reads resolved to the owner's media (`Effect.sources`)."""
+    sources = {}
+    for name in reader_properties(effect.type):
+        file = reader_file((effect.properties or {}).get(name), owner=owner, where=where)
+        if file is not None:
+            if medias is None or file.pk not in medias:
+                media = media_for(file)
+                if medias is not None:
+                    medias[file.pk] = media
+            else:
+                media = medias[file.pk]
+            sources[name] = media
+    return replace(effect, sources=sources)
+
+
+def clip_for(row: ClipRow, media: Media, *, owner=None, medias: dict[int, Media] | None = None) -> Clip:
+    """The clip, with the effects in its json as Effect objects whose readers are resolved."""
+    properties = dict(row.json or {})
+    owner = owner if owner is not None else row.owner
+    where = f"clip {row.pk}"
+    nested = effects_from_json(properties.pop("effects", None), owner=where)
+    effects = tuple(with_sources(effect, owner=owner, where=where, medias=medias) for effect in nested)
     return Clip(id=row.pk, media=media, position=row.position, start=row.start, end=row.end, layer=row.layer,
-                properties=row.json or {})
+                properties=properties, effects=effects)
 
 
-def effect_for(row: EffectRow) -> Effect:
-    return Effect(id=row.pk, type=row.type, properties=row.json or {}, layer=row.layer, position=row.position,
-                  start=row.start, end=row.end)
+def effect_for(row: EffectRow, *, owner=None, medias: dict[int, Media] | None = None) -> Effect:
+    effect = Effect(id=row.pk, type=row.type, properties=row.json or {}, layer=row.layer, position=row.position,
+                    start=row.start, end=row.end)
+    owner = owner if owner is not None else row.owner
+    return with_sources(effect, owner=owner, where=f"effect {row.pk}", medias=medias)
 
 
 def image_format_of(export: Export) -> str:
@@ -89,20 +201,23 @@ def output_for(export: Export, project: Project, *, start_frame: int | None = No
     )
 
 
-def project_timeline(project: Project, output: Output) -> Timeline:
+def project_timeline(project: Project, output: Output, *, owner=None) -> Timeline:
+    """The project's timeline; effects may read only files of `owner` (the project's owner by default)."""
+    owner = owner if owner is not None else project.owner
     clip_rows = list(ClipRow.objects.filter(project=project).select_related("file").order_by("layer", "position", "id"))
-    medias = {}
+    medias: dict[int, Media] = {}
     clips = []
     for row in clip_rows:
         if row.file_id not in medias:
             medias[row.file_id] = media_for(row.file)
-        clips.append(clip_for(row, medias[row.file_id]))
-    effects = tuple(effect_for(row) for row in EffectRow.objects.filter(project=project).order_by("layer", "position", "id"))
+        clips.append(clip_for(row, medias[row.file_id], owner=owner, medias=medias))
+    effects = tuple(effect_for(row, owner=owner, medias=medias)
+                    for row in EffectRow.objects.filter(project=project).order_by("layer", "position", "id"))
     return Timeline(clips=tuple(clips), effects=effects, output=output)
 
 
 def build_timeline(export: Export) -> Timeline:
-    return project_timeline(export.project, output_for(export, export.project))
+    return project_timeline(export.project, output_for(export, export.project), owner=export.owner)
 
 
 def output_extension(export: Export) -> str:

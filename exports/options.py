@@ -25,11 +25,25 @@ EXPORT_TYPE_ALIASES = {
 }
 
 
+#: export types as the OpenShot documentation writes them (what the API answers), with their labels
+DOCUMENTED_EXPORT_TYPES = [
+    ("video", "Video"), ("audio", "Audio"), ("image", "Image"), ("image sequence", "Image sequence"),
+    ("waveform", "Waveform"),
+]
+
+
 def parse_export_type(value: str) -> str:
+    """The stored export type (ExportType) for a client's spelling of one."""
     key = str(value).strip().lower()
     if key not in EXPORT_TYPE_ALIASES:
-        raise ValueError(f"Unknown export type {value!r}; use one of video, audio, image, image-sequence, waveform.")
+        documented = ", ".join(name for name, _ in DOCUMENTED_EXPORT_TYPES)
+        raise ValueError(f"Unknown export type {str(value)[:64]!r}; use one of {documented}.")
     return EXPORT_TYPE_ALIASES[key].value
+
+
+def documented_export_type(stored: str) -> str:
+    """How the OpenShot documentation writes a stored export type ("image-sequence" is "image sequence")."""
+    return "image sequence" if stored == ExportType.IMAGE_SEQUENCE else str(stored)
 
 
 def parse_bitrate(value, *, allow_quality: bool) -> str:
@@ -44,9 +58,9 @@ def parse_bitrate(value, *, allow_quality: bool) -> str:
         if level > limit:
             raise ValueError(f"{kind} must be between 0 and {limit}.")
         return f"{kind} {level}"
-    rate = _RATE.match(text)
+    rate = _RATE.match(text) if len(text) <= 64 else None
     if not rate:
-        raise ValueError(f"Not a bitrate: {text!r}. Use bits per second (8000000), '8.0 Mb/sec', or 'crf 23'.")
+        raise ValueError(f"Not a bitrate: {text[:64]!r}. Use bits per second (8000000), '8.0 Mb/sec', or 'crf 23'.")
     bits = int(float(rate.group(1)) * _UNITS[rate.group(2).lower()])
     if not 1_000 <= bits <= 2_000_000_000:
         raise ValueError(f"Bitrate {bits} b/s is outside 1 kb/s to 2 Gb/s.")
@@ -57,7 +71,8 @@ def _positive_int(overrides: dict, name: str, upper: int) -> int | None:
     if name not in overrides:
         return None
     value = overrides[name]
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+    text = str(value).strip()
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not (text.isascii() and text.isdigit()):
         raise ValueError(f"{name} must be a whole number.")
     number = int(value)
     if not 1 <= number <= upper:

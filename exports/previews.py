@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import tempfile
 import time
@@ -21,11 +22,16 @@ from django.db.models import Max
 from exports.building import output_for, project_timeline
 from exports.models import Export, ExportType
 from exports.rasterising import rasterise_vector_media
-from exports.renderer import build_render, run_render, timeline_frame_count
+from exports.renderer import RenderError, build_render, run_render, timeline_frame_count
+from media_assets.thumbnails import reencode
 from projects.models import Clip, Effect, Project
 
+log = logging.getLogger("montage.render")
+
 MIME = {"jpg": "image/jpeg", "png": "image/png", "bmp": "image/bmp", "ppm": "image/x-portable-pixmap",
-        "gif": "image/gif", "webp": "image/webp"}
+        "gif": "image/gif", "webp": "image/webp", "xbm": "image/x-xbitmap", "xpm": "image/x-xpixmap"}
+#: thumbnail formats ffmpeg does not write; Pillow converts a PNG frame
+PILLOW_ONLY_FORMATS = frozenset({"xbm", "xpm"})
 
 
 class PreviewUnavailable(Exception):
@@ -58,6 +64,8 @@ def project_thumbnail(*, project: Project, params: dict, wait_seconds: float | N
     if not Clip.objects.filter(project=project).exists():
         raise PreviewUnavailable("The project has no clips, so there is no frame to show.")
     image_format = params["image_format"]
+    if image_format in PILLOW_ONLY_FORMATS:
+        return _converted(project, params, wait_seconds)
     key = _state_key(project, params)
     target = _cache_path(key, image_format)
     if not target.exists():
@@ -74,30 +82,52 @@ def project_thumbnail(*, project: Project, params: dict, wait_seconds: float | N
     return target, MIME.get(image_format, "application/octet-stream")
 
 
+def _converted(project: Project, params: dict, wait_seconds: float | None) -> tuple[Path, str]:
+    """A frame in a format ffmpeg cannot write: rendered as PNG, then converted (and kept) by Pillow."""
+    png, _ = project_thumbnail(project=project, params={**params, "image_format": "png"}, wait_seconds=wait_seconds)
+    target = png.with_suffix(f".{params['image_format']}")
+    if not target.exists():
+        data, _ = reencode(str(png), params["image_format"], params.get("image_quality", 100))
+        partial = target.with_suffix(target.suffix + ".part")
+        partial.write_bytes(data)
+        partial.replace(target)
+    return target, MIME[params["image_format"]]
+
+
 def project_frame_render(*, project_id: int, params: dict, target: str) -> None:
-    """Worker side: render one frame of the project's timeline into `target` (atomically)."""
+    """Worker side: render one frame of the project's timeline into `target` (atomically).
+
+    Any failure is written next to the target for the waiting request: the
+    render's reason, or for an unexpected exception a plain sentence (its
+    traceback is logged once, here).
+    """
     target_path = Path(target)
     if target_path.exists():
         return
     target_path.parent.mkdir(parents=True, exist_ok=True)
-    project = Project.objects.get(pk=project_id)
-    image_format = target_path.suffix.lstrip(".")
-    export = Export(project=project, export_type=ExportType.IMAGE, video_format=image_format,
-                    json={"width": params["width"], "height": params["height"], "image_quality": params["image_quality"]})
-    output = output_for(export, project)
-    timeline = project_timeline(project, output)
-    frame = min(params["frame_number"], max(timeline_frame_count(timeline), 1))
-    timeline = project_timeline(project, output_for(export, project, start_frame=frame, end_frame=frame))
     workdir = Path(tempfile.mkdtemp(prefix="montage-frame-"))
     try:
+        project = Project.objects.get(pk=project_id)
+        image_format = target_path.suffix.lstrip(".")
+        export = Export(project=project, export_type=ExportType.IMAGE, video_format=image_format,
+                        json={"width": params["width"], "height": params["height"],
+                              "image_quality": params["image_quality"]})
+        output = output_for(export, project)
+        timeline = project_timeline(project, output)
+        frame = min(params["frame_number"], max(timeline_frame_count(timeline), 1))
+        timeline = project_timeline(project, output_for(export, project, start_frame=frame, end_frame=frame))
         rendered = workdir / f"frame.{image_format}"
         timeline = rasterise_vector_media(timeline, workdir=workdir)
         run_render(build_render(timeline, output_path=str(rendered), workdir=str(workdir)), time_limit=60)
         partial = target_path.with_suffix(target_path.suffix + ".part")
         shutil.copyfile(rendered, partial)
         partial.replace(target_path)
-    except Exception as error:  # the waiting request reports it as a 400/503 with this text
+    except (RenderError, ValueError) as error:  # the waiting request reports it as a 400 with this text
         target_path.with_suffix(".error").write_text(str(error) or error.__class__.__name__)
-        raise
+    except Exception as error:
+        log.error("project %s frame failed on an unexpected error", project_id, exc_info=error)
+        target_path.with_suffix(".error").write_text(
+            f"The frame could not be made because of an unexpected error in Montage ({type(error).__name__}); "
+            "this is a bug in Montage and it has been logged.")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

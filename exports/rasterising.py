@@ -15,26 +15,43 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from exports.renderer import Media, Timeline
+from exports.renderer import Effect, Media, Timeline
 from media_assets.fonts import font_file_paths
 from media_assets.svg import looks_like_svg, rasterise_svg, read_svg
 
 
 def rasterise_vector_media(timeline: Timeline, *, workdir: str | Path) -> Timeline:
-    """The timeline with every SVG clip's media replaced by a PNG drawn into `workdir`."""
-    box = (timeline.output.width, timeline.output.height)
-    drawn: dict[str, Media] = {}
-    clips = []
-    fonts = None
-    for clip in timeline.clips:
-        media = clip.media
-        if media.is_image and media.path and looks_like_svg(media.path):
-            if media.path not in drawn:
-                fonts = font_file_paths() if fonts is None else fonts
-                drawn[media.path] = _draw(media, box, Path(workdir) / f"vector{len(drawn) + 1}.png", fonts)
-            clip = replace(clip, media=drawn[media.path])
-        clips.append(clip)
-    return replace(timeline, clips=tuple(clips))
+    """The timeline with every SVG its clips show or its effects read (a Mask's image) drawn to a PNG in `workdir`."""
+    drawer = _Drawer((timeline.output.width, timeline.output.height), Path(workdir))
+    clips = tuple(
+        replace(clip, media=drawer.media(clip.media), effects=tuple(drawer.effect(effect) for effect in clip.effects))
+        for clip in timeline.clips
+    )
+    effects = tuple(drawer.effect(effect) for effect in timeline.effects)
+    return replace(timeline, clips=clips, effects=effects)
+
+
+class _Drawer:
+    """Draws each SVG once per render, with Montage's fonts (read when the first SVG needs them)."""
+
+    def __init__(self, box: tuple[int, int], workdir: Path):
+        self.box, self.workdir = box, workdir
+        self.drawn: dict[str, Media] = {}
+        self.fonts: list[str] | None = None
+
+    def media(self, media: Media) -> Media:
+        if not (media.is_image and media.path and looks_like_svg(media.path)):
+            return media
+        if media.path not in self.drawn:
+            self.fonts = font_file_paths() if self.fonts is None else self.fonts
+            target = self.workdir / f"vector{len(self.drawn) + 1}.png"
+            self.drawn[media.path] = _draw(media, self.box, target, self.fonts)
+        return self.drawn[media.path]
+
+    def effect(self, effect: Effect) -> Effect:
+        if not effect.sources:
+            return effect
+        return replace(effect, sources={name: self.media(media) for name, media in effect.sources.items()})
 
 
 def _draw(media: Media, box: tuple[int, int], target: Path, fonts: list[str]) -> Media:

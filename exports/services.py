@@ -169,8 +169,9 @@ def export_render(*, export_id: int, worker: str = WORKER_ID) -> None:
     export = Export.objects.select_related("project").get(pk=export_id)
     log.info("export %s started on %s", export.pk, worker)
     started = time.monotonic()
-    workdir = Path(tempfile.mkdtemp(prefix=f"montage-export-{export.pk}-", dir=settings.RENDER_WORK_DIR))
+    workdir = None
     try:
+        workdir = Path(tempfile.mkdtemp(prefix=f"montage-export-{export.pk}-", dir=settings.RENDER_WORK_DIR))
         if _rendered_before(export):
             log.info("export %s: output already rendered and stored; delivering it", export.pk)
             _publish(export, None, started, 0.0)
@@ -179,9 +180,35 @@ def export_render(*, export_id: int, worker: str = WORKER_ID) -> None:
             if outcome is not None:
                 rendered, seconds = outcome
                 _publish(export, rendered, started, seconds)
+    except Exception as error:  # noqa: BLE001 - a bug must end the render too: re-running it would only fail again
+        _fail_unexpected(export, error)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
         _after_finish(Export.objects.get(pk=export.pk))
+
+
+def unexpected_error_reason(error: BaseException) -> str:
+    return (f"The render stopped on an unexpected error in Montage ({type(error).__name__}); this is a bug in "
+            "Montage, not a problem with your project, and it has been logged.")
+
+
+def _fail_unexpected(export: Export, error: Exception) -> None:
+    """Record an unexpected exception as the attempt's failure (logged once, with its traceback).
+
+    The export ends `failed`, never `in-progress`: the sweeper would otherwise
+    re-queue it for ever. Only if even that write fails (the database is
+    gone) does the lease run out and the sweeper take over.
+    """
+    log.error("export %s failed on an unexpected error", export.pk, exc_info=error)
+    try:
+        state = _write_if_mine(export, error=unexpected_error_reason(error))
+        if state != MINE and export.output.name:
+            _settle(export, state)  # drops this attempt's stored output
+        elif state == CANCELLED:
+            _finish_failed(export, "cancelled")
+    except Exception:
+        log.exception("export %s: its failure could not be recorded; the lease sweeper will re-queue it", export.pk)
 
 
 def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:

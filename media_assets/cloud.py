@@ -59,7 +59,8 @@ def scrub(message: str, location=None) -> str:
     for secret in (getattr(location, name, None) for name in
                    ("access_key_id", "secret_access_key", "session_token", "account_key", "sas_token")):
         if secret:
-            message = message.replace(secret, "[hidden]")
+            # Whole tokens only: a short key must not blank the letters of every word it appears in.
+            message = re.sub(rf"(?<![\w+/=-]){re.escape(secret)}(?![\w+/=-])", "[hidden]", message)
     return _SIGNATURE.sub(r"\1[hidden]", message)
 
 
@@ -200,8 +201,10 @@ def describe_s3_error(error: BaseException, *, bucket: str, key: str | None = No
     status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     if code == "NoSuchBucket":
         return f"The S3 bucket '{bucket}' does not exist."
-    if code in ("NoSuchKey", "404", "NotFound") or status == 404:
-        return f"There is no object {where}." if key else f"The S3 bucket '{bucket}' does not exist."
+    if code == "NoSuchKey":
+        return f"There is no object {where}."
+    if code in ("404", "NotFound") or status == 404:  # a HEAD's 404 has no body to tell key from bucket
+        return f"There is no object {where}, or no such bucket." if key else f"The S3 bucket '{bucket}' does not exist."
     if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken"):
         return f"S3 refused the credentials for {where} ({code})."
     if code in ("AccessDenied", "403", "Forbidden", "AllAccessDisabled") or status == 403:
@@ -286,7 +289,8 @@ def describe_azure_error(error: BaseException, *, container: str, blob: str | No
     )
 
     where = f"blob '{blob}' in Azure container '{container}'" if blob else f"Azure container '{container}'"
-    code = str(getattr(error, "error_code", "") or "")
+    code = getattr(error, "error_code", "") or ""
+    code = str(getattr(code, "value", code))  # a StorageErrorCode enum reads "StorageErrorCode.X" as str()
     if isinstance(error, ResourceNotFoundError):
         if code == "ContainerNotFound" or not blob:
             return f"The Azure container '{container}' does not exist."

@@ -16,9 +16,10 @@ import posixpath
 from contextlib import contextmanager
 from typing import Iterator
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files import File as DjangoFile
 from django.core.files.storage import default_storage
+from django.utils.text import get_valid_filename
 
 from media_assets.models import File, media_upload_to
 
@@ -50,6 +51,19 @@ def storage_copy(name: str, *, target_name: str) -> str:
         return default_storage.save(target_name, DjangoFile(source, name=posixpath.basename(target_name)))
 
 
+def _copy_file_name(requested: str | None, original: str) -> str:
+    """The stored name of a copy: the requested name made safe, keeping the original's extension
+    (the renderer and the probe go by it)."""
+    suffix = posixpath.splitext(original)[1]
+    try:
+        stem = get_valid_filename(posixpath.basename((requested or "").replace("\\", "/")))
+    except SuspiciousFileOperation:
+        return original
+    if posixpath.splitext(stem)[1].lower() != suffix.lower():
+        stem += suffix
+    return stem
+
+
 def file_copy(*, file: File, owner, project=None, name: str | None = None, written: list[str] | None = None,
               extra_json: dict | None = None) -> File:
     """A new File in `project` (default: the same one) with a copy of `file`'s media.
@@ -59,7 +73,7 @@ def file_copy(*, file: File, owner, project=None, name: str | None = None, writt
     """
     target_project = project if project is not None else file.project
     clone = File(owner=owner, project=target_project, json=copy.deepcopy(file.json or {}))
-    target = media_upload_to(clone, posixpath.basename(file.media.name) or "media")
+    target = media_upload_to(clone, _copy_file_name(name, posixpath.basename(file.media.name) or "media"))
     stored = storage_copy(file.media.name, target_name=target)
     if written is not None:
         written.append(stored)

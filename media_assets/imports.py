@@ -33,8 +33,9 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterable, Iterator
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files import File as DjangoFile
+from django.utils.text import get_valid_filename
 
 from media_assets import cloud
 from media_assets.models import File
@@ -164,6 +165,10 @@ def import_source(data: dict) -> ImportSource | None:
     name = data.get("name")
     if name is not None and not isinstance(name, str):
         raise refusal("json.name must be a string (the imported file's name).")
+    for key, text in (("url", url), ("name", name)):
+        if isinstance(text, str) and not _is_plain_text(text):
+            raise refusal(f"json.{key} holds characters that are not text (a NUL, a control character or half a "
+                          "surrogate pair).")
     if data.get("bucket") not in (None, "") and data.get("container") not in (None, ""):
         raise refusal("Give json.bucket (S3) or json.container (Azure), not both.")
     try:
@@ -181,9 +186,12 @@ def import_source(data: dict) -> ImportSource | None:
             raise refusal("Only http:// and https:// URLs can be imported. For S3 give json.bucket with the key in "
                           "json.url; for Azure json.container with the blob name.")
         return UrlSource(url=url)
-    if "\0" in url:
-        raise refusal("json.url contains a NUL character.")
     return PathSource(path=url)
+
+
+def _is_plain_text(text: str) -> bool:
+    """No NUL or other control character, and no lone surrogate (which no file system or encoder takes)."""
+    return not any(ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in text)
 
 
 # --- doing it -------------------------------------------------------------------------------
@@ -237,9 +245,15 @@ def _temporary_file() -> Iterator[BinaryIO]:
 
 
 def _file_name(requested: str | None, hint: str | None) -> str:
+    """A stored file's name from json.name or the source's own: its last part, made safe ("media" if nothing is left)."""
     for candidate in (requested, hint):
         if candidate and candidate.strip():
-            return PurePosixPath(candidate.replace("\\", "/")).name[:200] or "media"
+            last = PurePosixPath(candidate.replace("\\", "/")).name[:200]
+            try:
+                safe = get_valid_filename("".join(char for char in last if _is_plain_text(char)))
+            except SuspiciousFileOperation:  # "", "." or ".."
+                continue
+            return safe
     return "media"
 
 
@@ -264,6 +278,13 @@ def _inside(path: str, folder: str) -> bool:
     return os.path.commonpath([path, folder]) == folder
 
 
+def _check_import_path(path: str, root: str) -> None:
+    if not _inside(path, root):
+        raise ImportRefused("The path in json.url leads outside the folder imports may come from.")
+    if _inside(path, os.path.realpath(settings.MEDIA_ROOT)):
+        raise ImportRefused("The path in json.url is inside the media folder, which holds every user's files.")
+
+
 class _open_inside_import_root:
     """Open a server path for reading only if it really is a regular file inside MEDIA_IMPORT_ROOT.
 
@@ -286,10 +307,7 @@ class _open_inside_import_root:
             )
         root = os.path.realpath(root)
         candidate = os.path.realpath(os.path.join(root, self.requested))  # an absolute path stays absolute
-        if not _inside(candidate, root):
-            raise ImportRefused("The path in json.url leads outside the folder imports may come from.")
-        if _inside(candidate, os.path.realpath(settings.MEDIA_ROOT)):
-            raise ImportRefused("The path in json.url is inside the media folder, which holds every user's files.")
+        _check_import_path(candidate, root)
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
             descriptor = os.open(candidate, flags)
@@ -303,8 +321,8 @@ class _open_inside_import_root:
             if not stat.S_ISREG(os.fstat(descriptor).st_mode):
                 raise ImportRefused("The path in json.url is not a regular file.")
             opened = Path(f"/proc/self/fd/{descriptor}")
-            if opened.exists() and not _inside(os.path.realpath(opened), root):
-                raise ImportRefused("The path in json.url leads outside the folder imports may come from.")
+            if opened.exists():
+                _check_import_path(os.path.realpath(opened), root)
             os.set_blocking(descriptor, True)
             self.handle = os.fdopen(descriptor, "rb")
         except BaseException:

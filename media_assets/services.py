@@ -172,6 +172,6 @@ def file_thumbnail(*, file: File, frame_number: int, width: int, height: int, im
 
 _SUFFIX_BY_MIME = {
     "image/jpeg": ".jpg", "image/png": ".png", "image/bmp": ".bmp", "image/x-portable-pixmap": ".ppm",
-    "image/gif": ".gif", "image/webp": ".webp",
+    "image/gif": ".gif", "image/webp": ".webp", "image/x-xbitmap": ".xbm", "image/x-xpixmap": ".xpm",
 }
 _MIME_BY_SUFFIX = {suffix: mime for mime, suffix in _SUFFIX_BY_MIME.items()}

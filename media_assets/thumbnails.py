@@ -26,6 +26,7 @@ Choices:
 from __future__ import annotations
 
 import io
+import string
 from array import array
 from fractions import Fraction
 from typing import Any, Sequence
@@ -54,6 +55,7 @@ IMAGE_FORMATS = {
     "GIF": ("GIF", "image/gif"),
     "WEBP": ("WEBP", "image/webp"),
     "XBM": ("XBM", "image/x-xbitmap"),
+    "XPM": ("XPM", "image/x-xpixmap"),
 }
 QUALITY_FORMATS = frozenset({"JPEG", "WEBP"})
 
@@ -102,6 +104,13 @@ def render_frame(
     else:
         picture = _audio_picture(path, probe, frame_number, width, height)
     return _encode(picture, pillow_format, quality), mime_type
+
+
+def reencode(path: str, image_format: str, quality: int = 100) -> tuple[bytes, str]:
+    """The image at `path` in another format (for formats ffmpeg cannot write): (bytes, MIME type)."""
+    pillow_format, mime_type = _output_format(image_format)
+    with Image.open(path) as image:
+        return _encode(image.convert("RGB"), pillow_format, quality), mime_type
 
 
 def _output_format(image_format: str) -> tuple[str, str]:
@@ -255,9 +264,33 @@ def _fit(picture: Image.Image, width: int, height: int) -> Image.Image:
 
 
 def _encode(picture: Image.Image, pillow_format: str, quality: int) -> bytes:
+    if pillow_format == "XPM":
+        return _xpm(picture)
     if pillow_format == "XBM":
         picture = picture.convert("1")  # XBM is one bit per pixel
     options = {"quality": quality} if pillow_format in QUALITY_FORMATS else {}
     buffer = io.BytesIO()
     picture.save(buffer, format=pillow_format, **options)
     return buffer.getvalue()
+
+
+#: two characters name each of up to 256 colours (none is '"' or a backslash)
+_XPM_CHARACTERS = string.ascii_letters + string.digits + "+-"
+
+
+def _xpm(picture: Image.Image) -> bytes:
+    """An XPM image: OpenShot offers the format and Pillow only reads it, so it is written here.
+
+    The picture is reduced to 256 colours, each named by two characters.
+    """
+    indexed = picture.convert("RGB").quantize(colors=256)
+    palette = indexed.getpalette()[: 3 * 256]
+    names = [a + b for a in _XPM_CHARACTERS for b in _XPM_CHARACTERS][:256]
+    used = len(palette) // 3
+    width, height = indexed.size
+    lines = ["/* XPM */", "static char *thumbnail[] = {", f'"{width} {height} {used} 2",']
+    lines += [f'"{names[i]} c #{palette[3 * i]:02x}{palette[3 * i + 1]:02x}{palette[3 * i + 2]:02x}",' for i in range(used)]
+    pixels = indexed.tobytes()
+    lines += ['"' + "".join(names[index] for index in pixels[row * width:(row + 1) * width]) + '",' for row in range(height)]
+    lines.append("};")
+    return ("\n".join(lines) + "\n").encode("ascii")

@@ -19,12 +19,17 @@ message says why) on bad input.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 HOURS_PER_DAY = 24
+#: longer text is no timecode; refusing it early keeps int() and messages small
+MAX_TIMECODE_TEXT = 32
+#: a frame count as text: ASCII digits only (str.isdigit() also takes '²' and other scripts' digits)
+_FRAME_COUNT = re.compile(r"[0-9]+")
 
 
 class TimecodeError(ValueError):
@@ -167,6 +172,7 @@ def frames_to_text(frames: int, fmt: TimecodeFormat) -> str:
 
 def text_to_frames(text: str, fmt: TimecodeFormat) -> int:
     """Frames of a label `HH:MM:SS:FF` (`HH:MM:SS;FF` or `HH;MM;SS;FF` for drop-frame)."""
+    _check_length(text)
     number = _NUMBER_OF
     if len(text) == 11 and text[2] == text[5] == ":" and text[8] == fmt.separator:
         hh, mm, ss, ff = (number.get(text[0:2]), number.get(text[3:5]), number.get(text[6:8]), number.get(text[9:11]))
@@ -195,6 +201,11 @@ def seconds_to_frames(seconds: float, fmt: TimecodeFormat) -> int:
     return round(Fraction(seconds) * fmt.rate)
 
 
+def seconds_per_day(fmt: TimecodeFormat) -> float:
+    """How long 24 hours of labels last: a little more than a day at the NTSC rates."""
+    return fmt.frames_per_day / fmt.rate
+
+
 # -- CatDV's timecode object -------------------------------------------------
 
 
@@ -215,7 +226,8 @@ def parse_timecode(value: Any, fmt: TimecodeFormat) -> int:
         return _checked_frames(int(value), fmt)
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit():
+        _check_length(text)
+        if _FRAME_COUNT.fullmatch(text):
             return _checked_frames(int(text), fmt)
         return text_to_frames(text, fmt)
     if isinstance(value, dict):
@@ -244,13 +256,27 @@ def _object_frames(value: dict, fmt: TimecodeFormat) -> int:
             raise TimecodeError(f"frm {frames} and txt {value['txt']!r} name different frames.")
         frames = from_text
     if frames is None and value.get("secs") is not None:
-        secs = value["secs"]
-        if isinstance(secs, bool) or not isinstance(secs, (int, float)) or secs < 0:
-            raise TimecodeError(f"secs must be a number of seconds ≥ 0, not {secs!r}.")
-        frames = _checked_frames(seconds_to_frames(secs, fmt), fmt)
+        frames = _checked_frames(seconds_to_frames(_checked_seconds(value["secs"], fmt), fmt), fmt)
     if frames is None:
         raise TimecodeError("A timecode object needs frm, txt or secs.")
     return frames
+
+
+def _check_length(text: str) -> None:
+    if isinstance(text, str) and len(text) > MAX_TIMECODE_TEXT:
+        raise TimecodeError(
+            f"{text[:MAX_TIMECODE_TEXT]!r}… is too long to be a timecode or a frame count "
+            f"(at most {MAX_TIMECODE_TEXT} characters)."
+        )
+
+
+def _checked_seconds(secs: Any, fmt: TimecodeFormat) -> float:
+    # JSON may carry 1e400 (infinity) or NaN, which no Fraction can hold.
+    if isinstance(secs, bool) or not isinstance(secs, (int, float)) or not math.isfinite(secs) or secs < 0:
+        raise TimecodeError(f"secs must be a finite number of seconds ≥ 0, not {secs!r}.")
+    if secs >= seconds_per_day(fmt):
+        raise TimecodeError(f"secs {secs} is past 24 hours of {fmt.label} timecode.")
+    return secs
 
 
 def _checked_frames(frames: int, fmt: TimecodeFormat) -> int:

@@ -24,6 +24,9 @@ attribute moves the selected items together, keeping their spacing, so the
 first (or last) of them lands on the value.
 
 Instructions apply in order, each seeing the effect of the ones before.
+An offset is at most MAX_TIMELINE_SECONDS either way, and a merge whose
+results leave the timeline's bounds (times from 0 to MAX_TIMELINE_SECONDS,
+layers within MAX_LAYER) is refused whole.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+
+from projects.properties import MAX_LAYER, MAX_TIMELINE_SECONDS
 
 SOURCE_TYPES = ("clip", "effect", "layer", "all")
 TARGET_TYPES = ("clip", "effect", "layer")
@@ -81,6 +86,14 @@ class MergeItem:
             raise ValidationError({"json": [
                 f"Merged {self.label()} would have start {self.start:g} s and end {self.end:g} s; end must be after start."
             ]})
+        for name in ("position", "start", "end"):
+            value = getattr(self, name)
+            if value > MAX_TIMELINE_SECONDS:
+                message = f"Merged {self.label()} would have {name} {value:g} s, beyond the longest timeline"
+                raise ValidationError({"json": [f"{message} ({MAX_TIMELINE_SECONDS} s)."]})
+        if abs(self.layer) > MAX_LAYER:
+            message = f"Merged {self.label()} would be on layer {self.layer}"
+            raise ValidationError({"json": [f"{message}; layers are between -{MAX_LAYER} and {MAX_LAYER}."]})
 
 
 @dataclass(frozen=True)
@@ -123,10 +136,13 @@ def parse_instructions(raw: Any) -> list[MergeInstruction]:
         offset = item.get("offset", 0) or 0
         try:
             offset = float(offset)
-        except (TypeError, ValueError):
-            raise ValidationError({"json": [f"{where}: offset must be a number of seconds, not {offset!r}."]}) from None
-        if not math.isfinite(offset):
-            raise ValidationError({"json": [f"{where}: offset must be a finite number."]})
+        except (TypeError, ValueError, OverflowError):
+            message = f"{where}: offset must be a number of seconds, not {str(offset)[:40]!r}."
+            raise ValidationError({"json": [message]}) from None
+        if not math.isfinite(offset) or abs(offset) > MAX_TIMELINE_SECONDS:
+            raise ValidationError({"json": [
+                f"{where}: offset must be a finite number between -{MAX_TIMELINE_SECONDS} and {MAX_TIMELINE_SECONDS}."
+            ]})
         for name in ("source", "target"):
             if values.get(f"{name}_type") == "layer":
                 candidate = source if name == "source" else target

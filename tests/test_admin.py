@@ -32,3 +32,16 @@ def test_regenerate_token_action(staff_client, user):
     staff_client.post("/cloud-admin/auth/user/", {"action": "regenerate_tokens", "_selected_action": [user.pk]})
     user.refresh_from_db()
     assert user.auth_token.key != old
+
+
+def test_an_exports_own_cloud_credentials_never_show_in_the_admin(staff_client, user):
+    from exports.models import Export
+    from projects.models import Project
+
+    project = Project.objects.create(owner=user, name="P")
+    export = Export.objects.create(owner=user, project=project, json={
+        "bucket": "client-renders", "url": "r/x.mp4", "aws_access_key_id": "AKIDEXAMPLE",
+        "aws_secret_access_key": "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"})
+    page = staff_client.get(f"/cloud-admin/exports/export/{export.pk}/change/").content.decode()
+    assert "client-renders" in page
+    assert "AKIDEXAMPLE" not in page and "wJalrXUtnFEMI" not in page

@@ -1,5 +1,7 @@
 """Page-number pagination with a bounded, client-chosen page size."""
 
+import re
+
 from django.conf import settings
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
@@ -15,13 +17,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return settings.API_MAX_PAGE_SIZE
 
 
+#: skip past this is no page anyone wants; bounding it keeps OFFSET within what every database takes
+MAX_SKIP = 2**31 - 1
+#: ASCII digits only: str.isdigit() also takes '²', which int() refuses
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
+
+
 class PageOrSkipTakePagination(PageNumberPagination):
     """Pages as everywhere, or CatDV's `skip`/`take`, answered in the same envelope.
 
     With `skip` (items to pass over) or `take` (items to return, at most the
     maximum page size) the response is still `{count, next, previous,
     results}`, its links carrying skip/take. Bad values are a 400 naming
-    the parameter.
+    the parameter. Lists of plain Python objects (a history) page the same way.
     """
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -30,21 +38,21 @@ class PageOrSkipTakePagination(PageNumberPagination):
         if not self.skip_take:
             return super().paginate_queryset(queryset, request, view)
         self.request = request
-        self.skip = self._bounded(params, "skip", default=0, low=0, high=None)
+        self.skip = self._bounded(params, "skip", default=0, low=0, high=MAX_SKIP)
         self.take = self._bounded(params, "take", default=self.get_page_size(request) or self.page_size,
                                   low=1, high=self.max_page_size)
-        self.count = queryset.count()
+        self.count = len(queryset) if isinstance(queryset, (list, tuple)) else queryset.count()
         return list(queryset[self.skip:self.skip + self.take])
 
     @staticmethod
-    def _bounded(params, name: str, *, default: int, low: int, high: int | None) -> int:
+    def _bounded(params, name: str, *, default: int, low: int, high: int) -> int:
         raw = params.get(name)
         if raw in (None, ""):
             return default
-        if not raw.strip().isdigit() or int(raw) < low or (high is not None and int(raw) > high):
-            limit = f"{low}–{high}" if high is not None else f"{low} or more"
-            raise ValidationError({name: [f"Give a whole number {limit}, not {raw!r}."]})
-        return int(raw)
+        text = raw.strip()
+        if not _WHOLE_NUMBER.fullmatch(text) or not low <= int(text) <= high:
+            raise ValidationError({name: [f"Give a whole number {low}–{high}, not {raw[:40]!r}."]})
+        return int(text)
 
     def get_paginated_response(self, data):
         if not self.skip_take:
@@ -63,7 +71,8 @@ class PageOrSkipTakePagination(PageNumberPagination):
     def get_schema_operation_parameters(self, view):
         return [
             *super().get_schema_operation_parameters(view),
-            {"name": "skip", "required": False, "in": "query", "schema": {"type": "integer", "minimum": 0},
+            {"name": "skip", "required": False, "in": "query",
+             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_SKIP},
              "description": "CatDV paging: items to pass over (instead of page)."},
             {"name": "take", "required": False, "in": "query", "schema": {"type": "integer", "minimum": 1},
              "description": "CatDV paging: items to return (at most the maximum page size)."},

@@ -1,5 +1,14 @@
-"""How exports are validated and represented (OpenShot's export fields)."""
+"""How exports are validated and represented (OpenShot's export fields).
 
+As the OpenShot documentation writes them: `export_type` "image sequence",
+bitrates in bits as integers (a quality such as "crf 23" stays text), codec
+names made canonical (`exports.formats.encoder_name`). A render is at most
+MAX_RENDER_SECONDS of output at the export's frame rate.
+"""
+
+from fractions import Fraction
+
+from django.db.models import F, Max
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -7,11 +16,23 @@ from rest_framework import serializers
 from config.api.fields import OwnedRelatedField
 from config.api.serializers import OwnedSerializer
 from exports.delivery import delivery_problems, public_json
-from exports.formats import output_pair_problem
+from exports.formats import encoder_name, fitting_encoders, output_pair_problem
 from exports.models import Export, ExportStatus, ExportType
-from exports.options import parse_bitrate, parse_export_type, validate_overrides
+from exports.options import (
+    DOCUMENTED_EXPORT_TYPES,
+    documented_export_type,
+    parse_bitrate,
+    parse_export_type,
+    parse_fps,
+    validate_overrides,
+)
 from media_assets.cloud import SECRET_KEYS, has_secrets
-from projects.models import Project
+from projects.models import Clip, Project
+
+#: the longest render: 24 hours of output
+MAX_RENDER_SECONDS = 24 * 3600
+#: the largest frame number (what the database column holds)
+MAX_FRAME = 2**31 - 1
 
 #: keys of an export's json the server writes; never taken from a client
 SERVER_KEYS = ("error", "retries", "webhook", "hostname", "worker_stats", "status", "detail", "render",
@@ -19,28 +40,43 @@ SERVER_KEYS = ("error", "retries", "webhook", "hostname", "worker_stats", "statu
 
 
 class ExportTypeField(serializers.ChoiceField):
+    """video, audio, image, image sequence (also image-sequence) or waveform; answered as documented."""
+
     def __init__(self, **kwargs):
-        super().__init__(choices=ExportType.choices, **kwargs)
+        super().__init__(choices=DOCUMENTED_EXPORT_TYPES, **kwargs)
 
     def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Give the export type as text, e.g. \"video\".")
         try:
             return parse_export_type(data)
         except ValueError as error:
             raise serializers.ValidationError(str(error)) from None
 
+    def to_representation(self, value):
+        return documented_export_type(value)
 
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}],
+                      "description": "Bits per second (8000000), as text ('8.0 Mb/sec'), or a quality ('crf 23')."})
 class BitrateField(serializers.CharField):
+    """Bits per second, answered as an integer (as OpenShot does); a quality ("crf 23") is answered as text."""
+
     def __init__(self, *, allow_quality: bool, **kwargs):
         self.allow_quality = allow_quality
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, bool):
+        if isinstance(data, bool) or not isinstance(data, (str, int, float)):
             raise serializers.ValidationError("Not a bitrate.")
         try:
             return parse_bitrate(data, allow_quality=self.allow_quality)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             raise serializers.ValidationError(str(error)) from None
+
+    def to_representation(self, value):
+        text = str(value)
+        return int(text) if text.isascii() and text.isdigit() else text
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True, "readOnly": True})
@@ -72,9 +108,10 @@ class ExportSerializer(OwnedSerializer):
     audio_codec = serializers.CharField(max_length=64, required=False)
     video_bitrate = BitrateField(allow_quality=True, required=False)
     audio_bitrate = BitrateField(allow_quality=False, required=False)
-    start_frame = serializers.IntegerField(min_value=1, default=1)
-    end_frame = serializers.IntegerField(min_value=-1, required=False, allow_null=True,
-                                         help_text="Inclusive; empty or -1 renders to the end of the last clip.")
+    start_frame = serializers.IntegerField(min_value=1, max_value=MAX_FRAME, default=1)
+    end_frame = serializers.IntegerField(
+        min_value=-1, max_value=MAX_FRAME, required=False, allow_null=True,
+        help_text="Inclusive; empty or -1 renders to the end of the last clip. At most 24 hours of frames.")
     webhook = serializers.URLField(max_length=2048, required=False, allow_blank=True)
 
     class Meta:
@@ -111,29 +148,90 @@ class ExportSerializer(OwnedSerializer):
 
     def validate(self, attrs):
         project = attrs.get("project") or getattr(self.instance, "project", None)
+        defaulted = set()
         if self.instance is None and project is not None:
             # OpenShot: omitted encoding settings come from the project.
             for name in ("video_format", "video_codec", "audio_codec"):
-                attrs.setdefault(name, getattr(project, name))
+                if name not in attrs:
+                    attrs[name] = getattr(project, name)
+                    defaulted.add(name)
             attrs.setdefault("video_bitrate", str(project.video_bitrate))
             attrs.setdefault("audio_bitrate", str(project.audio_bitrate))
+        for name in ("video_codec", "audio_codec"):
+            if attrs.get(name):
+                attrs[name] = encoder_name(attrs[name])
+        self._check_frames(attrs, project)
+        self._check_encoding(attrs, defaulted)
+        return attrs
+
+    def _check_frames(self, attrs, project):
         start = attrs.get("start_frame", getattr(self.instance, "start_frame", 1))
         end = attrs.get("end_frame", getattr(self.instance, "end_frame", None))
         if end is not None and end < start:
             raise serializers.ValidationError({"end_frame": f"end_frame ({end}) is before start_frame ({start})."})
-        self._check_encoding(attrs)
-        return attrs
+        if project is None:
+            return
+        fps = self._fps(attrs, project)
+        limit = int(MAX_RENDER_SECONDS * fps)
+        if end is not None and end - start + 1 > limit:
+            raise serializers.ValidationError({"end_frame": (
+                f"An export renders at most 24 hours: {limit} frames at {float(fps):g} fps, "
+                f"so end_frame can be at most {start + limit - 1} when start_frame is {start}."
+            )})
+        kind = attrs.get("export_type", getattr(self.instance, "export_type", ExportType.VIDEO))
+        frames_changed = self.instance is None or {"start_frame", "end_frame", "export_type", "json"} & set(attrs)
+        if end is None and kind != ExportType.IMAGE and frames_changed:
+            seconds = Clip.objects.filter(project=project).aggregate(
+                end=Max(F("position") + F("end") - F("start")))["end"] or 0.0
+            if seconds * fps - start + 1 > limit:
+                raise serializers.ValidationError({"end_frame": (
+                    f"The timeline is {seconds:g} s long and an export renders at most 24 hours: "
+                    f"give an end_frame of at most {start + limit - 1}."
+                )})
 
-    def _check_encoding(self, attrs):
+    def _fps(self, attrs, project) -> Fraction:
+        overrides = attrs.get("json", getattr(self.instance, "json", None)) or {}
+        if "fps" in overrides:
+            try:
+                return parse_fps(overrides["fps"])
+            except ValueError:
+                pass  # validate_json has said so already
+        return Fraction(project.fps_num, project.fps_den)
+
+    def _check_encoding(self, attrs, defaulted: set[str]):
         merged = {name: attrs.get(name, getattr(self.instance, name, None))
                   for name in ("export_type", "video_format", "video_codec", "audio_codec")}
         kind = merged["export_type"]
         if kind in (ExportType.IMAGE, ExportType.IMAGE_SEQUENCE, ExportType.WAVEFORM):
             return  # these write images; their format is checked by the renderer's image options
+        video_format = merged["video_format"] or ""
         video_codec = merged["video_codec"] if kind == ExportType.VIDEO else None
-        problem = output_pair_problem(merged["video_format"] or "", video_codec, merged["audio_codec"] or None)
+        audio_codec = merged["audio_codec"] or None
+        problem = output_pair_problem(video_format, video_codec, audio_codec)
+        if problem and defaulted & {"video_codec", "audio_codec"}:
+            # A codec the client left out came from the project; choose one the container holds instead.
+            fitting = self._fitting_codecs(video_format, video_codec, audio_codec, defaulted)
+            if fitting is not None:
+                if kind == ExportType.VIDEO:
+                    attrs["video_codec"] = fitting[0]
+                attrs["audio_codec"] = fitting[1]
+                return
         if problem:
             raise serializers.ValidationError({"video_format": problem})
+
+    @staticmethod
+    def _fitting_codecs(video_format, video_codec, audio_codec, defaulted) -> tuple | None:
+        videos = [video_codec]
+        if video_codec and "video_codec" in defaulted:
+            videos += [name for name in fitting_encoders(video_format, "video") if name != video_codec]
+        audios = [audio_codec]
+        if audio_codec and "audio_codec" in defaulted:
+            audios += [name for name in fitting_encoders(video_format, "audio") if name != audio_codec]
+        for video in videos:
+            for audio in audios:
+                if output_pair_problem(video_format, video, audio) is None:
+                    return video, audio
+        return None
 
 
 class ExportCommandSerializer(serializers.Serializer):

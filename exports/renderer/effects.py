@@ -4,11 +4,12 @@ Effects are named and parameterised as in libopenshot (class names such as
 "Blur", property names such as "horizontal_radius"), so OpenShot project
 json renders unchanged. `effect_catalog()` describes them for
 `/info/effects/`; each spec's `translate` turns one effect on one clip
-into filters (see `effect_filters.py`).
+into filters (see the `effect_filters` package).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -16,6 +17,7 @@ from . import effect_filters as filters
 from .captions import caption
 from .effect_filters import EffectContext, EffectStep
 from .errors import RenderError
+from .keyframes import Interpolation
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,14 @@ class PropertySpec:
     max: float | None = None
     keyframable: bool = True
     description: str = ""
+
+    def json_default(self) -> Any:
+        if self.type == "color" and self.keyframable:
+            channels = zip(("red", "green", "blue"), bytes.fromhex(str(self.default).lstrip("#")[-6:]))
+            return {**{name: _constant(value) for name, value in channels}, "alpha": _constant(255)}
+        if self.type in ("float", "int") and self.keyframable:
+            return _constant(self.default)
+        return copy.deepcopy(self.default)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -49,12 +59,26 @@ class EffectSpec:
     def defaults(self) -> dict[str, Any]:
         return {prop.name: prop.default for prop in self.properties}
 
+    def json_defaults(self) -> dict[str, Any]:
+        """The effect's JSON as libopenshot writes a new one: its identity, then each property at its default
+        (keyframable numbers and colours as constant curves)."""
+        described = {
+            "class_name": self.class_name, "short_name": self.class_name, "name": self.name,
+            "description": self.description, "has_video": True, "has_audio": False, "order": 0,
+        }
+        return {**described, **{prop.name: prop.json_default() for prop in self.properties}}
+
     def as_json(self) -> dict[str, Any]:
         return {
             "class_name": self.class_name, "type": self.class_name, "name": self.name,
             "description": self.description, "has_video": True, "has_audio": False,
             "properties": [prop.as_json() for prop in self.properties], "notes": self.notes,
         }
+
+
+def _constant(value: float) -> dict[str, Any]:
+    """libopenshot's Keyframe(value): one constant point at frame 1."""
+    return {"Points": [{"co": {"X": 1, "Y": value}, "interpolation": int(Interpolation.CONSTANT)}]}
 
 
 def _float(name, label, default, lo, hi, description=""):
@@ -147,6 +171,21 @@ EFFECTS: dict[str, EffectSpec] = {spec.class_name: spec for spec in (
          _float("brightness", "Brightness", 0.0, -1.0, 1.0), _float("contrast", "Contrast", 0.0, 0.0, 20.0),
          PropertySpec("replace_image", "Replace Image", "bool", False, keyframable=False)),
         filters.mask, "replace_image shows the mask as grey.",
+    ),
+    EffectSpec(
+        "Shift", "Shift", "Shift the image up, down, left, and right (with infinite wrapping).",
+        (_float("x", "X Shift", 0.0, -1.0, 1.0, "fraction of the width; positive moves right, wrapping around"),
+         _float("y", "Y Shift", 0.0, -1.0, 1.0, "fraction of the height; positive moves down, wrapping around")),
+        filters.shift, "rgbashift with wrapping edges (RGB round trip of the picture).",
+    ),
+    EffectSpec(
+        "Wave", "Wave", "Distort the frame's image into a wave pattern.",
+        (_float("wavelength", "Wave length", 0.06, 0.0, 3.0, "radians of the sine per row"),
+         _float("amplitude", "Amplitude", 0.3, 0.0, 5.0),
+         _float("multiplier", "Multiplier", 0.2, 0.0, 10.0),
+         _float("shift_x", "X Shift", 0.0, 0.0, 1000.0, "added to the sine before scaling"),
+         _float("speed_y", "Vertical speed", 0.2, 0.0, 300.0, "radians per frame the wave moves")),
+        filters.wave, "geq per-pixel expression (slower than the other effects; keyframes as per-frame expressions).",
     ),
 )}
 

@@ -148,8 +148,10 @@ class Chain:
         return out
 
 
-def piecewise(values: list[tuple[int, str]], fps: Fraction) -> str:
+def piecewise(values: list[tuple[int, str]], fps: Fraction, variable: str = "t") -> str:
     """An expression of `t` worth each value from its output frame index on (the first value before that).
+
+    `variable` names the time in the filter's expressions (`T` in geq).
 
     A balanced tree of `if(lt(t,...))` with thresholds half a frame before
     each change: evaluated per frame by the filter itself, so it can never
@@ -165,6 +167,6 @@ def piecewise(values: list[tuple[int, str]], fps: Fraction) -> str:
             return steps[lo][1]
         mid = (lo + hi + 1) // 2
         threshold = number((steps[mid][0] - 0.5) / float(fps))
-        return f"if(lt(t,{threshold}),{build(lo, mid - 1)},{build(mid, hi)})"
+        return f"if(lt({variable},{threshold}),{build(lo, mid - 1)},{build(mid, hi)})"
 
     return build(0, len(steps) - 1)

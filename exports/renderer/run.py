@@ -243,7 +243,7 @@ def explain_failure(lines: list[str], returncode: int) -> str:
         r"^(\S.*?): (No such file or directory|Invalid data found when processing input|Permission denied)$",
         text, re.MULTILINE)
     if opening:
-        path = opening.group(1)
+        path = os.path.basename(opening.group(1).strip("'\""))  # the name, never where the server keeps it
         for reason, message in _INPUT_PROBLEMS.items():
             if reason in text:
                 return message.format(path=path)

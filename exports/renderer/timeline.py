@@ -10,7 +10,7 @@ semantics").
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from fractions import Fraction
 from typing import Any, Mapping
@@ -23,6 +23,10 @@ class ScaleMode(IntEnum):
     FIT = 1
     STRETCH = 2
     NONE = 3
+
+
+#: the latest time (seconds) a clip or effect may reach: beyond it a timeline is corrupt, not long (about 115 days)
+MAX_TIMELINE_SECONDS = 10_000_000.0
 
 
 class Gravity(IntEnum):
@@ -83,6 +87,9 @@ class Effect:
     position: float = 0.0
     start: float = 0.0
     end: float = 0.0
+    #: the media files the effect reads (Mask's "reader"), by property name: resolved by the caller to local
+    #: files it vouches for. A path in `properties` never reaches ffmpeg.
+    sources: Mapping[str, Media] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -157,8 +164,34 @@ def clip_last_frame(clip: Clip, fps: Fraction) -> int:
     return seconds_to_frame(float(clip.position) + clip.duration, fps)
 
 
+def check_times(timeline: Timeline) -> None:
+    """Refuse times no frame arithmetic can hold: not finite, negative, or absurdly far (a RenderError)."""
+    def check(value: Any, name: str, owner: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or value < 0 or value > MAX_TIMELINE_SECONDS:
+            raise RenderError(
+                f"The {name} of {owner} must be a number of seconds from 0 to {MAX_TIMELINE_SECONDS:.0f} "
+                f"(it is {value!r})."
+            )
+
+    for clip in timeline.clips:
+        owner = f"clip {clip.id}"
+        for name in ("position", "start", "end"):
+            check(getattr(clip, name), name, owner)
+        if clip.end == 0 and not clip.media.is_image:  # to the end of the file: the probed duration counts
+            check(clip.media.duration, "media duration", owner)
+        check(float(clip.position) + max(0.0, clip.duration), "end on the timeline", owner)
+    for effect in timeline.effects:
+        owner = f"effect {effect.id}"
+        for name in ("position", "start", "end"):
+            check(getattr(effect, name), name, owner)
+        check(float(effect.position) + max(0.0, float(effect.end) - float(effect.start)), "end on the timeline",
+              owner)
+
+
 def timeline_frame_count(timeline: Timeline) -> int:
     """Frames from frame 1 to the end of the last clip, at the output frame rate."""
+    check_times(timeline)
     fps = timeline.output.fps
     return max((clip_last_frame(clip, fps) for clip in timeline.clips if clip.duration > 0), default=0)
 

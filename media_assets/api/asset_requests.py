@@ -6,9 +6,12 @@ from rest_framework import serializers
 
 from config.api.fields import OwnedRelatedField
 
+#: the largest id a row can have (BigAutoField); a larger one is no asset, and SQLite cannot even compare it
+MAX_ID = 2**63 - 1
+
 
 class AssetBulkItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     version = serializers.IntegerField(required=False, help_text="Optimistic lock: the version you last saw.")
 
 
@@ -16,7 +19,7 @@ class AssetBulkPatchSerializer(serializers.Serializer):
     """Either `assets` (partial assets with ids) or `ids` plus one `changes` for them all."""
 
     assets = serializers.ListField(child=serializers.DictField(), required=False, max_length=1000)
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=1000)
     changes = serializers.DictField(required=False)
 
     def validate(self, attrs):

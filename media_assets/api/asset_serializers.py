@@ -6,7 +6,8 @@ subclip, or the media's frame rate; so validate() first settles the
 format and the media range, then reads every timecode and checks the
 ranges: media_start ≤ in ≤ in2 ≤ out2 ≤ out ≤ media_end, poster and
 markers inside in–out, sequence items inside their sources' media. Each
-problem is a 400 naming its field.
+markers inside in–out, sequence items inside their sources' media (those
+checks are in `asset_ranges`). Each problem is a 400 naming its field.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.fields import JSONObjectField
+from media_assets.api.asset_ranges import AssetRangeChecks
 from media_assets.api.catalog_fields import (
     FastIdentityField,
     OwnedFileField,
@@ -32,7 +34,6 @@ from media_assets.api.marker_serializers import (
     MarkerSerializer,
     SequenceItemSerializer,
     field_name,
-    label,
 )
 from media_assets.catalog.access import ASSET, CATALOG, fields_of_catalog
 from media_assets.catalog.models import Asset, Catalog, ClipType
@@ -53,7 +54,7 @@ TYPE_BY_MEDIA = {"video": ClipType.CLIP, "audio": ClipType.AUDIO, "image": ClipT
 MAX_SEQUENCE_ITEMS = 1000
 
 
-class AssetSerializer(serializers.HyperlinkedModelSerializer):
+class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
     """An asset in CatDV's Clip shape. `media` uploads its file in the same request."""
 
     serializer_field_mapping = DATETIME_MAPPING
@@ -132,7 +133,7 @@ class AssetSerializer(serializers.HyperlinkedModelSerializer):
         return {
             "id": file.pk, "filename": file.name, "media_type": probe.get("media_type", ""),
             "start": asset.media_start_frm, "end": asset.media_end_frm, "tc_fmt": asset.tc_format,
-            "file_size": probe.get("file_size"), "duration": probe.get("duration"), "fps": probe.get("fps"),
+            "file_size": _file_size(probe.get("file_size")), "duration": probe.get("duration"), "fps": probe.get("fps"),
             "width": probe.get("width"), "height": probe.get("height"),
             "video_format": probe.get("vcodec", ""), "audio_format": probe.get("acodec", ""),
         }
@@ -177,6 +178,7 @@ class AssetSerializer(serializers.HyperlinkedModelSerializer):
             except UserFieldErrors as error:
                 raise serializers.ValidationError({"user_fields": error.errors}) from None
         kind = model.get("type") or getattr(instance, "type", None)
+        self._check_subclip(attrs, model, kind)
         items = None
         if "seq_items" in attrs:
             if kind != ClipType.SEQ:
@@ -187,6 +189,7 @@ class AssetSerializer(serializers.HyperlinkedModelSerializer):
                 model["out_frm"] = model["media_end_frm"] = max(item["seq_out_frm"] for item in items)
                 model["media_start_frm"] = min(model["in_frm"], model.get("media_start_frm", 0))
         self._check_ranges(model, fmt, media_json is not None)
+        self._check_subclips_fit(model, fmt)
         if not (model.get("name") or getattr(instance, "name", "")):
             raise serializers.ValidationError({"name": ["Give the asset a name (it has no media to take one from)."]})
         return {"catalog": catalog, "model": model, "items": items, "upload": attrs.get("media")}
@@ -275,66 +278,6 @@ class AssetSerializer(serializers.HyperlinkedModelSerializer):
         values.setdefault("out_frm", values["media_end_frm"])
         return values
 
-    def _items(self, raw_items, catalog, fmt) -> list[dict]:
-        items, errors = [], {}
-        for index, raw in enumerate(raw_items):
-            source = raw["source"]
-            problems = resolve_timecodes(raw, ["seq_in_frm", "seq_out_frm"], fmt)
-            problems.update(resolve_timecodes(raw, ["clip_in_frm", "clip_out_frm"], source.timecode_format))
-            if not problems:
-                problems = _item_problems(raw, source, catalog, fmt, self.instance)
-            if problems:
-                errors[str(index)] = {field_name(key): value for key, value in problems.items()}
-                continue
-            items.append({key: raw[key] for key in ("track", "seq_in_frm", "seq_out_frm", "source", "clip_in_frm", "clip_out_frm")})
-        if not errors:
-            overlap = _overlap(items, fmt)
-            if overlap:
-                errors.update(overlap)
-        if errors:
-            raise serializers.ValidationError({"seq_items": errors})
-        return items
-
-    def _check_ranges(self, model, fmt, has_media: bool) -> None:
-        instance = self.instance
-
-        def value(name):
-            return model[name] if name in model else getattr(instance, name, None)
-
-        media_start, media_end = value("media_start_frm"), value("media_end_frm")
-        first, last, first2, last2 = value("in_frm"), value("out_frm"), value("in2_frm"), value("out2_frm")
-        poster = value("poster_frm")
-        tc = lambda frames: label(frames, fmt)  # noqa: E731
-        limit = fmt.frames_per_day - 1
-        for name in ("media_end_frm", "out_frm"):
-            if value(name) is not None and value(name) > limit:
-                raise serializers.ValidationError({field_name(name): [f"{value(name)} frames is past 24 hours of {fmt.label} timecode."]})
-        if media_end < media_start:
-            raise serializers.ValidationError({"media_end": [f"media_end ({tc(media_end)}) is before media_start ({tc(media_start)})."]})
-        if last < first:
-            raise serializers.ValidationError({"out": [f"out ({tc(last)}) is before in ({tc(first)})."]})
-        if has_media and not media_start <= first:
-            raise serializers.ValidationError({"in": [f"in ({tc(first)}) is before the media starts ({tc(media_start)})."]})
-        if has_media and not last <= media_end:
-            raise serializers.ValidationError({"out": [f"out ({tc(last)}) is after the media ends ({tc(media_end)})."]})
-        if (first2 is None) != (last2 is None):
-            missing = "in2" if first2 is None else "out2"
-            raise serializers.ValidationError({missing: ["A selection needs both in2 and out2 (or neither)."]})
-        if first2 is not None:
-            if not first <= first2 <= last:
-                raise serializers.ValidationError({"in2": [f"in2 ({tc(first2)}) is outside in–out ({tc(first)}–{tc(last)})."]})
-            if not first2 <= last2 <= last:
-                raise serializers.ValidationError({"out2": [f"out2 ({tc(last2)}) must lie between in2 and out ({tc(first2)}–{tc(last)})."]})
-        if poster is not None and not first <= poster <= last:
-            raise serializers.ValidationError({"poster": [f"The poster frame ({tc(poster)}) is outside in–out ({tc(first)}–{tc(last)})."]})
-        if instance is not None and ("in_frm" in model or "out_frm" in model):
-            outside = instance.markers.exclude(in_frm__gte=first, in_frm__lte=last).count() + instance.markers.filter(
-                in_frm__gte=first, in_frm__lte=last, out_frm__gt=last).count()
-            if outside:
-                raise serializers.ValidationError({"in" if "in_frm" in model else "out": [
-                    f"{outside} marker(s) would fall outside the new range {tc(first)}–{tc(last)}; move or delete them first."
-                ]})
-
 
 _PLAIN_FIELDS = {"type", "name", "notes", "tape", "bin", "status", "clipref", "recorded_date"}
 
@@ -350,6 +293,14 @@ def _media_rate(media_json):
     if media_json.get("media_type") == "image" or num <= 0 or den <= 0:
         return None
     return Fraction(num, den)
+
+
+def _file_size(value) -> int | None:
+    """Probes keep the size as text; CatDV's SourceMedia has it as an Integer."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _media_start(media_json, fmt) -> int:
@@ -369,41 +320,3 @@ def _is_date(text) -> bool:
     except serializers.ValidationError:
         return False
     return True
-
-
-def _item_problems(raw, source, catalog, fmt, sequence) -> dict:
-    problems = {}
-    if source.catalog_id != catalog.pk:
-        problems["clip"] = ["A sequence's items come from assets of its own catalog."]
-    elif source.type == ClipType.SEQ or (sequence is not None and source.pk == sequence.pk):
-        problems["clip"] = ["A sequence cannot contain a sequence."]
-    if raw["seq_out_frm"] <= raw["seq_in_frm"]:
-        problems["seq_out"] = ["seq_out must be after seq_in."]
-    if raw["clip_out_frm"] <= raw["clip_in_frm"]:
-        problems["clip_out"] = ["clip_out must be after clip_in."]
-    low, high = (source.media_start_frm, source.media_end_frm) if source.file_id else (source.in_frm, source.out_frm)
-    source_fmt = source.timecode_format
-    if not problems and not (low <= raw["clip_in_frm"] and raw["clip_out_frm"] <= high):
-        problems["clip_in"] = [f"The range lies outside the source's media {label(low, source_fmt)}–{label(high, source_fmt)}."]
-    if not problems:
-        seq_seconds = (raw["seq_out_frm"] - raw["seq_in_frm"]) / fmt.rate
-        clip_seconds = (raw["clip_out_frm"] - raw["clip_in_frm"]) / source_fmt.rate
-        if abs(seq_seconds - clip_seconds) > 1 / fmt.rate:
-            problems["seq_out"] = [
-                f"The item lasts {float(seq_seconds):.3f}s in the sequence but {float(clip_seconds):.3f}s in its source."
-            ]
-    return problems
-
-
-def _overlap(items, fmt) -> dict:
-    by_track: dict[int, list] = {}
-    for index, item in enumerate(items):
-        by_track.setdefault(item["track"], []).append((item["seq_in_frm"], item["seq_out_frm"], index))
-    for spans in by_track.values():
-        spans.sort()
-        for (start, end, _), (next_start, _, next_index) in zip(spans, spans[1:]):
-            if next_start < end:
-                return {str(next_index): {"seq_in": [f"It overlaps the item before it on the track (until {label(end, fmt)})."]}}
-    return {}
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.db.models import Q
@@ -11,9 +12,11 @@ from rest_framework import serializers
 
 from media_assets.api.catalog_fields import SharedRelatedField, SharesField
 from media_assets.catalog.access import CATALOG, user_field_definitions, visible_fields
+from media_assets.catalog.listing import query_error
 from media_assets.catalog.models import Asset, Catalog, FieldType, MetadataField, SmartFolder
 from media_assets.catalog.services import field_usage
 from media_assets.query import QueryContext, QueryError, compile_query, parse_query, parse_terms
+from media_assets.query.fields import BUILTIN_FIELDS
 from media_assets.query.lookups import JSONHas
 
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -67,6 +70,9 @@ class MetadataFieldSerializer(serializers.HyperlinkedModelSerializer):
             )
         if self.instance is not None and value != self.instance.identifier:
             raise serializers.ValidationError("A field's identifier cannot change (values are stored under it).")
+        if self.instance is None and value in BUILTIN_FIELDS:
+            # Queries, sorting and facets read a bare name as the built-in field, so the user field would be unreachable.
+            raise serializers.ValidationError(f"{value!r} is the name of a built-in field; choose another identifier.")
         return value
 
     def validate(self, attrs):
@@ -77,7 +83,13 @@ class MetadataFieldSerializer(serializers.HyperlinkedModelSerializer):
         options = attrs.get("options", getattr(instance, "options", []) or [])
         if instance is not None and catalog != instance.catalog:
             raise serializers.ValidationError({"catalog": ["A field cannot move between catalogs."]})
+        if instance is not None:
+            self._check_type_in_use(instance, kind)
+        if "options" not in attrs and kind not in PICKLISTS:
+            options = []  # a picklist becoming another type leaves its options behind
         self._check_options(kind, options)
+        if instance is not None:
+            self._check_options_in_use(instance, kind, options)
         clash = MetadataField.objects.filter(identifier=identifier)
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
@@ -85,8 +97,6 @@ class MetadataFieldSerializer(serializers.HyperlinkedModelSerializer):
         if clash.exists():
             where = "globally or in this catalog" if catalog is not None else "already (globally or in a catalog)"
             raise serializers.ValidationError({"identifier": [f"A field {identifier!r} exists {where}."]})
-        if instance is not None:
-            self._check_in_use(instance, kind, options)
         attrs["options"] = list(options) if kind in PICKLISTS else []
         return attrs
 
@@ -103,9 +113,17 @@ class MetadataFieldSerializer(serializers.HyperlinkedModelSerializer):
         elif options:
             raise serializers.ValidationError({"options": [f"Only picklists have options, not {kind} fields."]})
 
-    def _check_in_use(self, instance, kind, options) -> None:
-        if kind != instance.type and field_usage(instance):
-            raise serializers.ValidationError({"type": ["Assets have values for this field; its type cannot change."]})
+    def _check_type_in_use(self, instance, kind) -> None:
+        if kind == instance.type:
+            return
+        used = field_usage(instance)
+        if used:
+            raise serializers.ValidationError({"type": [
+                f"A field in use keeps its type: {used} asset(s) have values for {instance.identifier!r}, "
+                "so its type cannot change until they are cleared."
+            ]})
+
+    def _check_options_in_use(self, instance, kind, options) -> None:
         removed = [option for option in instance.options or [] if option not in options]
         for option in removed:
             assets = Asset.objects.filter(JSONHas("user_fields", instance.identifier, option, many=kind == FieldType.MULTICHOICE))
@@ -116,11 +134,49 @@ class MetadataFieldSerializer(serializers.HyperlinkedModelSerializer):
                 raise serializers.ValidationError({"options": [f"{used} asset(s) use the option {option!r}; it cannot go."]})
 
 
+@extend_schema_field({
+    "oneOf": [
+        {"type": "string", "description": "CatDV filter syntax, e.g. ((clip.name)has(car))."},
+        {"type": "object", "description": "CatDV QueryDefinition: {name, terms}; saved as the folder's terms.",
+         "properties": {"name": {"type": "string"}, "terms": {"type": "array", "items": {"type": "object"}}},
+         "required": ["terms"]},
+    ],
+})
+class FolderQueryField(serializers.Field):
+    """A smart folder's `query`: filter syntax text, or CatDV's own shape, a QueryDefinition {name, terms}.
+
+    Reads a QueryDefinition as `{"terms": [...]}` for validate() to file
+    under `terms`; shows the stored text.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if "\x00" in data:
+                raise serializers.ValidationError("The query cannot contain the NUL character.")
+            return data
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - {"name", "terms"})
+            if unknown:
+                raise serializers.ValidationError(f"Unknown keys {', '.join(unknown)}; a QueryDefinition has name and terms.")
+            if "terms" not in data:
+                raise serializers.ValidationError("A QueryDefinition needs its terms.")
+            return {"terms": data["terms"]}
+        raise serializers.ValidationError("Give filter syntax text or a QueryDefinition object {name, terms}.")
+
+    def to_representation(self, value):
+        return value
+
+
 class SmartFolderSerializer(serializers.HyperlinkedModelSerializer):
     id = serializers.IntegerField(read_only=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     catalog = SharedRelatedField(Catalog, "catalog-detail", CATALOG, required=False, allow_null=True,
                                  help_text="Only this catalog's assets (default: every catalog you can read).")
+    query = FolderQueryField(help_text="Filter syntax text, or a CatDV QueryDefinition {name, terms}.")
     terms = serializers.JSONField(required=False, help_text="Structured query: [{field, op, params, logicalOR, logicalNOT, ignoreCase}].")
     shares = SharesField(help_text="Groups that see the folder: [{group, role: viewer|editor}]. Owner only.")
     role = serializers.SerializerMethodField()
@@ -142,6 +198,13 @@ class SmartFolderSerializer(serializers.HyperlinkedModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
     def validate(self, attrs):
+        if isinstance(attrs.get("query"), dict):  # a QueryDefinition: its terms are the structured form
+            if "terms" in attrs:
+                raise serializers.ValidationError({"query": ["Give the terms inside the query object or beside it, not both."]})
+            attrs["terms"] = attrs["query"]["terms"]
+            attrs["query"] = ""
+        if "\\u0000" in json.dumps(attrs.get("terms", [])):  # jsonb cannot hold NUL, not even where a term ignores it
+            raise serializers.ValidationError({"terms": ["Terms cannot contain the NUL character."]})
         query = attrs.get("query", getattr(self.instance, "query", ""))
         terms = attrs.get("terms", getattr(self.instance, "terms", []))
         if "query" in attrs and attrs["query"] and "terms" not in attrs:
@@ -150,16 +213,22 @@ class SmartFolderSerializer(serializers.HyperlinkedModelSerializer):
             query = attrs["query"] = ""
         if bool(query) == bool(terms):
             raise serializers.ValidationError({"query": ["Give the query (filter syntax) or terms (structured), one of them."]})
-        request = self.context["request"]
-        catalog = attrs["catalog"] if "catalog" in attrs else getattr(self.instance, "catalog", None)
+        return attrs
+
+    def check_query(self) -> None:
+        """Compile the validated query; a QueryInvalid 400 (the shape asset queries use) if it cannot run.
+
+        Not part of validate(): DRF turns everything a serializer's errors
+        hold into text, and an error's `position` is a number.
+        """
+        data = self.validated_data
+        query = data.get("query", getattr(self.instance, "query", ""))
+        terms = data.get("terms", getattr(self.instance, "terms", []))
+        catalog = data["catalog"] if "catalog" in data else getattr(self.instance, "catalog", None)
         context = QueryContext(user_fields=user_field_definitions(
-            visible_fields(request.user, catalog.pk if catalog else None)))
+            visible_fields(self.context["request"].user, catalog.pk if catalog else None)))
         name = "query" if query else "terms"
         try:
             compile_query(parse_query(query) if query else parse_terms(terms), context)
         except QueryError as error:
-            body = {name: [str(error)]}
-            if error.position is not None:
-                body["position"] = error.position
-            raise serializers.ValidationError(body) from None
-        return attrs
+            raise query_error(error, name) from None

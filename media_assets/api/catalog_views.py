@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -79,6 +81,10 @@ class CatalogViewSet(SharedModelViewSet):
         return self.get_paginated_response(page)
 
 
+#: ASCII digits, no more than an id holds ('²'.isdigit() is true, but int() refuses it)
+_CATALOG_ID = re.compile(r"[0-9]{1,18}")
+
+
 class StaffWrites(permissions.BasePermission):
     message = "Only staff define metadata fields."
 
@@ -117,8 +123,8 @@ class MetadataFieldViewSet(viewsets.ModelViewSet):
         if scope == "global":
             queryset = queryset.filter(catalog__isnull=True)
         elif scope:
-            if not scope.isdigit():
-                raise ValidationError({"catalog": [f"Give a catalog id or 'global', not {scope!r}."]})
+            if not _CATALOG_ID.fullmatch(scope):
+                raise ValidationError({"catalog": [f"Give a catalog id or 'global', not {scope[:40]!r}."]})
             queryset = queryset.filter(Q(catalog_id=int(scope)) | Q(catalog__isnull=True))
         return queryset.order_by("identifier", "id")
 
@@ -154,6 +160,7 @@ class SmartFolderViewSet(SharedModelViewSet):
     ordering_fields = ["id", "name", "date_created", "date_updated"]
 
     def perform_create(self, serializer):
+        serializer.check_query()
         with transaction.atomic():
             shares = serializer.validated_data.pop("shares", None)
             folder = serializer.save(owner=self.request.user)
@@ -162,6 +169,7 @@ class SmartFolderViewSet(SharedModelViewSet):
         serializer.instance = self.get_queryset().get(pk=folder.pk)
 
     def perform_update(self, serializer):
+        serializer.check_query()
         shares = serializer.validated_data.pop("shares", None)
         if shares is not None and serializer.instance.access_role != AccessRole.OWNER:
             raise PermissionDenied("Only the folder's owner changes who it is shared with.")

@@ -25,7 +25,7 @@ ROW_HEIGHT = 64
 
 
 class FontUploadSerializer(serializers.Serializer):
-    font_file = serializers.FileField(required=False, allow_empty_file=False,
+    font_file = serializers.FileField(required=False, allow_null=True, allow_empty_file=False,
                                       help_text="A TrueType or OpenType font (.ttf, .otf) to add.")
 
 

@@ -142,3 +142,15 @@ class SequenceItemSerializer(serializers.ModelSerializer):
         fields["clip_in"] = TimecodeField(source="clip_in_frm", format_source="source.tc_format", required=True)
         fields["clip_out"] = TimecodeField(source="clip_out_frm", format_source="source.tc_format", required=True)
         return {name: fields[name] for name in self.Meta.order}
+
+    def validate(self, attrs):
+        # A PATCH of the asset is partial, and DRF passes that down to nested items: it skips their
+        # required fields and defaults. Items replace the sequence's items whole, so each must be complete.
+        missing = {
+            field.field_name: [field.error_messages["required"]]
+            for field in self._writable_fields if field.required and field.source not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        attrs.setdefault("track", self.fields["track"].default)
+        return attrs

@@ -9,9 +9,9 @@ from config.api.serializers import OwnedSerializer
 from media_assets import cloud, imports
 from media_assets.models import File
 from media_assets.storage import StorageBackend
+from media_assets.thumbnails import IMAGE_FORMATS
 from projects.models import Project
 
-IMAGE_FORMATS = {"JPG": "JPEG", "JPEG": "JPEG", "PNG": "PNG", "BMP": "BMP", "PPM": "PPM", "GIF": "GIF", "WEBP": "WEBP"}
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
@@ -74,7 +74,7 @@ class ThumbnailSerializer(serializers.Serializer):
         name = value.strip().upper().lstrip(".")
         if name not in IMAGE_FORMATS:
             raise serializers.ValidationError(f"Use one of {', '.join(sorted(IMAGE_FORMATS))}.")
-        return IMAGE_FORMATS[name]
+        return IMAGE_FORMATS[name][0]
 
 
 class StorageRequestSerializer(serializers.Serializer):

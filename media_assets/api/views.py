@@ -30,6 +30,7 @@ from projects.models import Project
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY, description="The bytes.")
 SIGNED_REDIRECT = OpenApiResponse(description="S3/Azure storage: Location is a short-lived signed URL of the bytes.")
+MEDIA_MISSING = "The media of this object is missing from storage."
 STORAGE_ERROR = OpenApiResponse(description="Unknown backend, or `cloud` without cloud storage")
 #: the schema of every `storage/` action (files, projects, exports)
 storage_schema = extend_schema(parameters=[StorageRequestSerializer], request=StorageRequestSerializer,
@@ -98,10 +99,13 @@ class FileViewSet(FileActionsMixin, OwnedModelViewSet):
         params = ThumbnailSerializer(data=request.data if request.method == "POST" else request.query_params)
         params.is_valid(raise_exception=True)
         options = params.validated_data
-        path, mime = services.file_thumbnail(
-            file=file, frame_number=options["frame_number"], width=options["width"], height=options["height"],
-            image_format=options["image_format"], quality=options["image_quality"],
-        )
+        try:
+            path, mime = services.file_thumbnail(
+                file=file, frame_number=options["frame_number"], width=options["width"], height=options["height"],
+                image_format=options["image_format"], quality=options["image_quality"],
+            )
+        except FileNotFoundError:
+            raise Http404(MEDIA_MISSING) from None
         return stream_file(request, open(path, "rb"), size=path.stat().st_size, filename=path.name,
                            content_type=mime, as_attachment=False)
 
@@ -125,7 +129,7 @@ def stream_media(request, name: str, filename: str):
     try:
         handle, size = open_stored(name)
     except (FileNotFoundError, OSError):
-        raise Http404("The media of this object is missing from storage.")
+        raise Http404(MEDIA_MISSING)
     url = signed_url(name, filename) if settings.MEDIA_DOWNLOAD_REDIRECT else None
     if url:
         handle.close()

@@ -21,13 +21,14 @@ from rest_framework.filters import BaseFilterBackend
 from media_assets.catalog.access import user_field_definitions, visible_fields
 from media_assets.catalog.models import Marker, SequenceItem
 from media_assets.query import QueryContext, QueryError, compile_query, parse_query
+from media_assets.query.compiler import OPS_BY_KIND
 from media_assets.query.fields import FieldSpec, Kind, UnknownField
 from media_assets.query.lookups import JSONHas
-from media_assets.query.nodes import Term
+from media_assets.query.nodes import Any, Term
 
 INCLUDES = ("markers", "history", "user_fields", "seq_items")
 DETAIL_INCLUDES = ("markers", "user_fields", "seq_items")
-FACET_KINDS = (Kind.TEXT, Kind.CHOICE, Kind.MULTICHOICE, Kind.BOOLEAN, Kind.INTEGER)
+FACET_KINDS = (Kind.TEXT, Kind.CHOICE, Kind.MULTICHOICE, Kind.BOOLEAN, Kind.INTEGER, Kind.TIMECODE)
 FACET_LIMIT = 50
 #: how long counts stay cached at most (a change to the matching assets makes a new key at once)
 FACET_CACHE_SECONDS = 300
@@ -139,13 +140,25 @@ class AssetQueryFilter(BaseFilterBackend):
                 field, op = name, "isOneOf"
             else:
                 continue
-            params = tuple(part.strip() for part in value.split(",")) if op == "isOneOf" else (value,)
-            term = Term(field, op, params, True, index=0)
             try:
-                conditions.append(compile_query(term, context))
-            except QueryError as error:
-                raise ValidationError({name: [error.message]}) from None
+                conditions.append(compile_query(self.simple_filter(context, field, op, value), context))
+            except (QueryError, UnknownField) as error:
+                raise ValidationError({name: [getattr(error, "message", str(error))]}) from None
         return conditions
+
+    @staticmethod
+    def simple_filter(context, field: str, op: str, value: str):
+        """The query a `?field=a,b` parameter means: any of the values, by the operator the field's kind has.
+
+        Dates and yes/no have no isOneOf; for them each value is an `eq`, any of which may hold.
+        """
+        if op != "isOneOf":
+            return Term(field, op, (value,), True, index=0)
+        params = tuple(part.strip() for part in value.split(","))
+        if op in OPS_BY_KIND[context.field(field).kind]:
+            return Term(field, op, params, True, index=0)
+        terms = tuple(Term(field, "eq", (param,), True, index=0) for param in params)
+        return terms[0] if len(terms) == 1 else Any(terms)
 
     def ordering(self, request, context) -> list:
         keys = comma_list(request, "ordering") or ["id"]

@@ -64,8 +64,15 @@ def asset_create(*, catalog: Catalog, user, fields: dict, upload=None, seq_items
     return asset
 
 
+#: what a subclip shows of its master's media, kept equal to the master's
+SHARED_WITH_SUBCLIPS = ("tc_format", "media_start_frm", "media_end_frm")
+
+
 @transaction.atomic
 def asset_update(*, asset: Asset, fields: dict, seq_items: list | None = None) -> Asset:
+    """Change the asset; a master's new format or media range passes on to its subclips (the caller
+    checked that they still fit)."""
+    media_changed = any(name in fields and fields[name] != getattr(asset, name) for name in SHARED_WITH_SUBCLIPS)
     for name, value in fields.items():
         setattr(asset, name, value)
     _derive(asset)
@@ -73,7 +80,30 @@ def asset_update(*, asset: Asset, fields: dict, seq_items: list | None = None) -
     asset.save()
     if seq_items is not None:
         _replace_items(asset, seq_items)
+    if media_changed:
+        _share_media_with_subclips(asset)
     return asset
+
+
+def subclips_of(master: Asset) -> list[Asset]:
+    """The master's subclips, and theirs in turn: every asset showing a range of its media."""
+    found, frontier, seen = [], [master.pk], {master.pk}
+    while frontier:
+        children = [child for child in Asset.objects.filter(source_id__in=frontier) if child.pk not in seen]
+        found += children
+        seen.update(child.pk for child in children)
+        frontier = [child.pk for child in children]
+    return found
+
+
+def _share_media_with_subclips(master: Asset) -> None:
+    # Saved one row at a time, so history records each subclip's change.
+    for subclip in subclips_of(master):
+        for name in SHARED_WITH_SUBCLIPS:
+            setattr(subclip, name, getattr(master, name))
+        _derive(subclip)
+        subclip.version += 1
+        subclip.save()
 
 
 def _replace_items(sequence: Asset, items: list[dict]) -> None:

@@ -75,6 +75,8 @@ def _text(value, options, limit=MAX_TEXT, multiline=False):
         raise ValueError(f"expected text, not {_kind(value)}.")
     if len(value) > limit:
         raise ValueError(f"at most {limit} characters.")
+    if "\x00" in value:  # PostgreSQL's jsonb cannot hold it
+        raise ValueError("text cannot contain the NUL character.")
     if not multiline and ("\n" in value or "\r" in value):
         raise ValueError("one line only (this is not a multi-line field).")
     return value
@@ -130,7 +132,21 @@ def _datetime(value, options):
         raise ValueError(f"{value!r} is not a date and time such as 2024-05-31T14:00:00Z.") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_text(moment)
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """`moment` as fixed-width UTC text `YYYY-MM-DDTHH:MM:SSZ`; ValueError when UTC cannot hold it.
+
+    Near the ends of the calendar an offset can push the UTC time past
+    year 9999 or before year 1. strftime("%Y") is not used: it drops the
+    leading zeros of years before 1000 on Linux, breaking the fixed width.
+    """
+    try:
+        utc = moment.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{moment.isoformat()} is outside the years 0001–9999 in UTC.") from None
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
 
 
 def _boolean(value, options):

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.lookups import (
     Exact,
@@ -45,6 +46,7 @@ from media_assets.query.lookups import (
 )
 from media_assets.query.nodes import All, Any, Not, Term
 from media_assets.query.regex_guard import RegexRefused, check_regex
+from media_assets.timecode import FORMATS, TimecodeError, text_to_frames
 
 TEXT_OPS = ("eq", "has", "startsWith", "endsWith", "isBlank", "isOneOf", "hasOneOf", "hasAll", "like", "hasWord", "regex")
 MULTICHOICE_OPS = ("eq", "isOneOf", "hasOneOf", "hasAll", "isBlank")
@@ -53,10 +55,13 @@ TIME_OPS = ("eq", "lt", "le", "gt", "ge", "between", "older", "newer", "isBlank"
 BOOLEAN_OPS = ("isTrue", "isFalse", "eq", "isBlank")
 OPS_BY_KIND = {
     Kind.TEXT: TEXT_OPS, Kind.CHOICE: TEXT_OPS, Kind.MULTICHOICE: MULTICHOICE_OPS, Kind.INTEGER: NUMBER_OPS,
-    Kind.NUMBER: NUMBER_OPS, Kind.DURATION: NUMBER_OPS, Kind.DATETIME: TIME_OPS, Kind.DATE: TIME_OPS,
-    Kind.BOOLEAN: BOOLEAN_OPS,
+    Kind.NUMBER: NUMBER_OPS, Kind.DURATION: NUMBER_OPS, Kind.TIMECODE: NUMBER_OPS, Kind.DATETIME: TIME_OPS,
+    Kind.DATE: TIME_OPS, Kind.BOOLEAN: BOOLEAN_OPS,
 }
 MAX_VALUES = 500
+#: control characters no value may hold: SQLite's LIKE/INSTR stop at NUL (so it matched every
+#: asset) and PostgreSQL refuses NUL in text; tab and line breaks are ordinary text
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -116,6 +121,10 @@ def _check_params(term: Term) -> None:
         raise term.error(f"{term.op} takes one value, not {count}.", "params")
     if term.op != "eq" and any(not value.strip() for value in term.params):
         raise term.error(f"{term.op} needs a value, not an empty one.", "params")
+    for value in term.params:
+        control = _CONTROL.search(value)
+        if control:
+            raise term.error(f"A value cannot hold control characters (found U+{ord(control.group()):04X}).", "params")
 
 
 def _defined(spec: FieldSpec, lhs, condition: Q) -> Q:
@@ -244,6 +253,61 @@ def _compare(lhs, op: str, operands: list) -> Q:
     return Q(lookup(lhs, operands[0]))
 
 
+# -- timecodes --------------------------------------------------------------------
+
+
+def _timecode(spec: FieldSpec, term: Term, context: QueryContext) -> Q:
+    """Frames compared with frame counts, or with labels read in each asset's own timecode format."""
+    lhs = spec.value_expression()
+    if term.op == "isBlank":
+        return _blank(spec, lhs)
+    operands = [_frames(spec, value) for value in term.params]
+    if all(isinstance(operand, int) for operand in operands):
+        return _defined(spec, lhs, _compare(lhs, term.op, operands))
+    # Some operand is a per-format CASE, which Python cannot sort or put in an IN list.
+    if term.op == "isOneOf":
+        condition = _any(Q(Exact(lhs, operand)) for operand in operands)
+    elif term.op == "between":
+        first, second = operands
+        condition = _within(lhs, first, second) | _within(lhs, second, first)
+    else:
+        condition = _compare(lhs, term.op, operands)
+    return _defined(spec, lhs, condition)
+
+
+def _within(lhs, low, high) -> Q:
+    return Q(GreaterThanOrEqual(lhs, low)) & Q(LessThanOrEqual(lhs, high))
+
+
+def _frames(spec: FieldSpec, text: str):
+    """A frame count, or a label `HH:MM:SS:FF` as the frames it names in each asset's format.
+
+    A label names different frames in different formats (01:00:00:00 is
+    frame 90000 at 25 fps, 107892 at 29.97 DF), so it becomes a CASE over
+    the asset's format: still one SQL query. Where the label cannot exist
+    (FF past the rate, a dropped label, `;` at a non-drop rate) the CASE
+    is NULL and the asset does not match.
+    """
+    text = text.strip()
+    if ":" not in text and ";" not in text:
+        return values.read_integer(text)
+    codes_by_frames: dict[int, list[int]] = {}
+    problems: dict[int, TimecodeError] = {}
+    for fmt in FORMATS.values():
+        try:
+            codes_by_frames.setdefault(text_to_frames(text, fmt), []).append(fmt.code)
+        except TimecodeError as error:
+            problems[fmt.code] = error
+    if not codes_by_frames:
+        # Said as the fastest format of the label's kind says it: it reads the widest range of labels.
+        raise ValueError(f"{problems[5994 if ';' in text else 60]} No timecode format reads it.")
+    if len(codes_by_frames) == 1 and len(next(iter(codes_by_frames.values()))) == len(FORMATS):
+        return next(iter(codes_by_frames))  # the same frame everywhere, e.g. 00:00:00:00
+    whens = [When(Q(**{f"{spec.format_path}__in": codes}), then=Value(frames))
+             for frames, codes in codes_by_frames.items()]
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
 # -- dates and times --------------------------------------------------------------
 
 
@@ -256,7 +320,7 @@ def _time(spec: FieldSpec, term: Term, context: QueryContext) -> Q:
     else:
         as_value = lambda moment: moment  # noqa: E731 - a column of datetimes compares datetimes
     if term.op in ("older", "newer"):
-        cutoff = as_value(context.now - values.read_age(term.params[0]))
+        cutoff = as_value(values.age_cutoff(term.params[0], context.now))
         condition = Q(LessThan(lhs, cutoff)) if term.op == "older" else Q(GreaterThanOrEqual(lhs, cutoff))
         return _defined(spec, lhs, condition)
     whens = [values.read_when(value) for value in term.params]
@@ -284,8 +348,7 @@ def _time(spec: FieldSpec, term: Term, context: QueryContext) -> Q:
 
 
 def _as_day(when: values.When) -> values.When:
-    start = dt.datetime.combine(when.start.astimezone(dt.timezone.utc).date(), dt.time(), tzinfo=dt.timezone.utc)
-    return values.When(start, start + dt.timedelta(days=1), True)
+    return values.whole_day(values.in_utc(when.start).date())
 
 
 # -- yes/no -----------------------------------------------------------------------
@@ -310,5 +373,6 @@ def _boolean(spec: FieldSpec, term: Term, context: QueryContext) -> Q:
 
 _HANDLERS = {
     Kind.TEXT: _text, Kind.CHOICE: _choice, Kind.MULTICHOICE: _multichoice, Kind.INTEGER: _number,
-    Kind.NUMBER: _number, Kind.DURATION: _number, Kind.DATETIME: _time, Kind.DATE: _time, Kind.BOOLEAN: _boolean,
+    Kind.NUMBER: _number, Kind.DURATION: _number, Kind.TIMECODE: _timecode, Kind.DATETIME: _time, Kind.DATE: _time,
+    Kind.BOOLEAN: _boolean,
 }

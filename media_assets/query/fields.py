@@ -27,6 +27,7 @@ class Kind:
     INTEGER = "integer"
     NUMBER = "number"
     DURATION = "duration"
+    TIMECODE = "timecode"  # a frame count in the asset's timecode format
     DATETIME = "datetime"
     DATE = "date"
     BOOLEAN = "boolean"
@@ -46,6 +47,11 @@ class FieldSpec:
     @property
     def is_user_field(self) -> bool:
         return self.json_key is not None
+
+    @property
+    def format_path(self) -> str:
+        """Where the timecode format of this field's value is: the asset's, for markers too."""
+        return "tc_format" if self.scope == "asset" else "asset__tc_format"
 
     def value_expression(self):
         """The SQL value this field compares: a column, or the user field's value as text or number."""
@@ -79,13 +85,13 @@ for _names, _spec_value in [
      _spec("clip.modifiedDate", Kind.DATETIME, "date_updated")),
     (("createddate", "date_created", "clip.createddate", "clip.date_created"),
      _spec("clip.createdDate", Kind.DATETIME, "date_created")),
-    (("in", "clip.in"), _spec("clip.in", Kind.INTEGER, "in_frm")),
-    (("out", "clip.out"), _spec("clip.out", Kind.INTEGER, "out_frm")),
-    (("in2", "clip.in2"), _spec("clip.in2", Kind.INTEGER, "in2_frm", nullable=True)),
-    (("out2", "clip.out2"), _spec("clip.out2", Kind.INTEGER, "out2_frm", nullable=True)),
+    (("in", "clip.in"), _spec("clip.in", Kind.TIMECODE, "in_frm")),
+    (("out", "clip.out"), _spec("clip.out", Kind.TIMECODE, "out_frm")),
+    (("in2", "clip.in2"), _spec("clip.in2", Kind.TIMECODE, "in2_frm", nullable=True)),
+    (("out2", "clip.out2"), _spec("clip.out2", Kind.TIMECODE, "out2_frm", nullable=True)),
     (("mediastart", "media_start", "clip.mediastart", "clip.media_start"),
-     _spec("clip.mediaStart", Kind.INTEGER, "media_start_frm")),
-    (("mediaend", "media_end", "clip.mediaend", "clip.media_end"), _spec("clip.mediaEnd", Kind.INTEGER, "media_end_frm")),
+     _spec("clip.mediaStart", Kind.TIMECODE, "media_start_frm")),
+    (("mediaend", "media_end", "clip.mediaend", "clip.media_end"), _spec("clip.mediaEnd", Kind.TIMECODE, "media_end_frm")),
     (("duration", "clip.duration"), _spec("clip.duration", Kind.DURATION, "duration_secs")),
     (("fmt", "tc_format", "clip.fmt", "clip.tc_format"), _spec("clip.fmt", Kind.INTEGER, "tc_format")),
     (("media.filename", "media.path", "clip.file", "file"), _spec("media.filename", Kind.TEXT, "file__media", nullable=True)),
@@ -98,8 +104,8 @@ for _names, _spec_value in [
     (("marker.category",), _spec("marker.category", Kind.TEXT, "category", scope="marker")),
     (("marker.description",), _spec("marker.description", Kind.TEXT, "description", scope="marker")),
     (("marker.colour", "marker.color"), _spec("marker.colour", Kind.TEXT, "colour", scope="marker")),
-    (("marker.in",), _spec("marker.in", Kind.INTEGER, "in_frm", scope="marker")),
-    (("marker.out",), _spec("marker.out", Kind.INTEGER, "out_frm", scope="marker", nullable=True)),
+    (("marker.in",), _spec("marker.in", Kind.TIMECODE, "in_frm", scope="marker")),
+    (("marker.out",), _spec("marker.out", Kind.TIMECODE, "out_frm", scope="marker", nullable=True)),
 ]:
     for _name in _names:
         BUILTIN_FIELDS[_name] = _spec_value

@@ -2,7 +2,10 @@
 
 Each reader returns the value or raises ValueError with a message for the
 client. Dates may be a day (`2024-05-31`: the whole day, in UTC) or an
-instant (`2024-05-31T14:00:00Z`, an offset, or none meaning UTC).
+instant (`2024-05-31T14:00:00Z`, an offset, or none meaning UTC). Python's
+dates stop at years 1 and 9999, so arithmetic near those ends (a day's end,
+a UTC conversion, an age counted back from now) is checked here and refused
+as a ValueError like any other bad value.
 """
 
 from __future__ import annotations
@@ -12,9 +15,13 @@ import math
 import re
 from dataclasses import dataclass
 
-_AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", re.IGNORECASE)
+from media_assets.catalog.user_fields import utc_text
+
+# ASCII digits only: \d also matches other scripts' digits.
+_AGE = re.compile(r"\s*([0-9]{1,20}(?:\.[0-9]{1,20})?)\s*([smhdw]?)\s*", re.IGNORECASE)
 _AGE_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks", "": "days"}
-_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
+_CLOCK = re.compile(r"(?:([0-9]{1,9}):)?([0-9]{1,2}):([0-9]{1,2}(?:\.[0-9]{1,9})?)")
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -50,14 +57,40 @@ def read_when(text: str) -> When:
     try:
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
-            start = dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
-            return When(start, start + dt.timedelta(days=1), True)
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        else:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM:SSZ).") from None
+    if len(text) == 10:
+        return whole_day(day)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
+    moment = in_utc(moment)
     return When(moment, moment, False)
+
+
+def whole_day(day: dt.date) -> When:
+    """The UTC day `day`, start inclusive, end exclusive."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
+    if day == dt.date.max:  # its end, 10000-01-01, is past what a date can hold
+        raise ValueError(f"{day.isoformat()} is the calendar's last day; give an earlier date.")
+    return When(start, start + _ONE_DAY, True)
+
+
+def in_utc(moment: dt.datetime) -> dt.datetime:
+    """`moment` in UTC, where the database compares it; ValueError when UTC cannot hold it."""
+    try:
+        return moment.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{moment.isoformat()} is outside the years 0001–9999 in UTC.") from None
+
+
+def age_cutoff(text: str, now: dt.datetime) -> dt.datetime:
+    """The moment `text` (an age, see read_age) before `now`."""
+    try:
+        return now - read_age(text)
+    except OverflowError:
+        raise ValueError(f"{text!r} is too long ago: it reaches before year 1.") from None
 
 
 def read_age(text: str) -> dt.timedelta:
@@ -93,9 +126,9 @@ def read_boolean(text: str) -> bool:
 
 
 def iso_day(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).date().isoformat()
+    return in_utc(moment).date().isoformat()
 
 
 def iso_instant(moment: dt.datetime) -> str:
     """The fixed-width UTC text user datetime fields are stored as, so text order is time order."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_text(moment)

@@ -9,11 +9,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.fields import JSONObjectField, OwnedRelatedField, decode_escaped_json
+from config.api.fields import JSONObjectField, JSONValueError, OwnedRelatedField, decode_escaped_json
 from media_assets.models import File
 from projects.animation import CURVES, presets_documentation
 from projects.merging import ATTRIBUTES, SOURCE_TYPES, TARGET_TYPES
 from projects.models import Project
+from projects.properties import MAX_LAYER, MAX_TIMELINE_SECONDS
 
 
 class ProjectCopySerializer(serializers.Serializer):
@@ -29,7 +30,8 @@ class MergeInstructionSerializer(serializers.Serializer):
     target = serializers.CharField(help_text="Clip/effect id (or original_merge_id) or layer number in this project.")
     target_type = serializers.ChoiceField(TARGET_TYPES)
     target_attribute = serializers.ChoiceField(ATTRIBUTES)
-    offset = serializers.FloatField(default=0.0, help_text="Seconds added to the target's value.")
+    offset = serializers.FloatField(default=0.0, min_value=-MAX_TIMELINE_SECONDS, max_value=MAX_TIMELINE_SECONDS,
+                                    help_text="Seconds added to the target's value.")
 
 
 @extend_schema_field(MergeInstructionSerializer(many=True))
@@ -44,6 +46,8 @@ class MergeInstructionsField(serializers.Field):
     def to_internal_value(self, data):
         try:
             data = decode_escaped_json(data, empty=[])
+        except JSONValueError as error:
+            raise serializers.ValidationError(f"{error}.") from None
         except ValueError as error:
             raise serializers.ValidationError(f"Not valid JSON: {error}.") from None
         if isinstance(data, dict):  # {"instructions": [...]} or {} (none)
@@ -58,21 +62,23 @@ class MergeInstructionsField(serializers.Field):
 
 class ProjectMergeSerializer(serializers.Serializer):
     project = OwnedRelatedField(Project, "project-detail", help_text="The project (URL or id) whose files, clips and effects are merged in.")
-    position = serializers.FloatField(default=0.0, min_value=-1e7, max_value=1e7,
+    position = serializers.FloatField(default=0.0, min_value=-MAX_TIMELINE_SECONDS, max_value=MAX_TIMELINE_SECONDS,
                                       help_text="Seconds added to every merged clip's and effect's position.")
-    layer = serializers.IntegerField(default=0, min_value=-1_000_000, max_value=1_000_000,
+    layer = serializers.IntegerField(default=0, min_value=-2 * MAX_LAYER, max_value=2 * MAX_LAYER,
                                      help_text="Added to every merged clip's and effect's layer.")
     json = MergeInstructionsField(help_text="Advanced merge instructions, applied in order after the offsets.")
 
 
 class ProjectLoadSerializer(serializers.Serializer):
-    json = JSONObjectField(help_text="OpenShot project data (.osp JSON) or an OpenTimelineIO document (.otio JSON).")
-    archive = serializers.FileField(required=False, allow_empty_file=False,
+    json = JSONObjectField(allow_null=True,
+                           help_text="OpenShot project data (.osp JSON) or an OpenTimelineIO document (.otio JSON).")
+    archive = serializers.FileField(required=False, allow_null=True, allow_empty_file=False,
                                     help_text="ZIP of the project file (.osp/.json/.otio) and its media.")
 
 
 class DownloadFormatOptionsSerializer(serializers.Serializer):
-    layer = serializers.IntegerField(required=False, help_text="The layer an EDL holds (EDL only: one layer).")
+    layer = serializers.IntegerField(required=False, min_value=-MAX_LAYER, max_value=MAX_LAYER,
+                                     help_text="The layer an EDL holds (EDL only: one layer).")
 
 
 class DownloadFormatSerializer(serializers.Serializer):

@@ -1,5 +1,7 @@
 """How projects, clips and effects are validated and represented."""
 
+import math
+
 from django.db.models import Prefetch
 from rest_framework import serializers
 
@@ -7,7 +9,14 @@ from config.api.fields import OwnedRelatedField
 from config.api.serializers import OwnedSerializer
 from media_assets.models import File
 from projects.models import Clip, Effect, Project
-from projects.properties import clip_json_complete, clip_json_errors, curve_error
+from projects.properties import (
+    MAX_LAYER,
+    MAX_TIMELINE_SECONDS,
+    clip_json_complete,
+    clip_json_errors,
+    curve_error,
+    effect_json_complete,
+)
 
 MAX_DIMENSION = 16384
 MAX_FPS = 1000
@@ -57,15 +66,23 @@ class ProjectSerializer(OwnedSerializer):
         )
 
 
+def timeline_seconds(**kwargs) -> serializers.FloatField:
+    """A time on the timeline (position, start, end): seconds from 0 to MAX_TIMELINE_SECONDS."""
+    return serializers.FloatField(min_value=0.0, max_value=MAX_TIMELINE_SECONDS, **kwargs)
+
+
 class TimelineItemSerializer(OwnedSerializer):
     project = OwnedRelatedField(Project, "project-detail")
-    position = serializers.FloatField(min_value=0.0, default=0.0)
-    start = serializers.FloatField(min_value=0.0, default=0.0)
-    layer = serializers.IntegerField(min_value=-1_000_000, max_value=1_000_000, default=1)
+    position = timeline_seconds(default=0.0)
+    start = timeline_seconds(default=0.0)
+    layer = serializers.IntegerField(min_value=-MAX_LAYER, max_value=MAX_LAYER, default=1)
 
     def validate(self, attrs):
         start = attrs.get("start", getattr(self.instance, "start", 0.0))
         end = attrs.get("end", getattr(self.instance, "end", None))
+        if end is not None and end > MAX_TIMELINE_SECONDS:  # a default taken from a file's duration
+            raise serializers.ValidationError({"end": (
+                f"end ({end:g} s) is beyond the longest timeline, {MAX_TIMELINE_SECONDS} s; give end explicitly.")})
         if end is not None and end <= start:
             raise serializers.ValidationError({"end": f"end ({end}) must be after start ({start})."})
         return attrs
@@ -75,7 +92,7 @@ class ClipSerializer(TimelineItemSerializer):
     basename = "clip"
     action_names = ["keyframes", "presets", "reset", "captions"]
     file = OwnedRelatedField(File, "file-detail")
-    end = serializers.FloatField(min_value=0.0, required=False, help_text="Defaults to the file's duration.")
+    end = timeline_seconds(required=False, help_text="Defaults to the file's duration.")
 
     class Meta:
         model = Clip
@@ -96,7 +113,7 @@ class ClipSerializer(TimelineItemSerializer):
         if file is not None and project is not None and file.project_id != project.pk:
             raise serializers.ValidationError({"file": "The file belongs to another project; copy it into this one first."})
         if "end" not in attrs and self.instance is None and file is not None:
-            attrs["end"] = float(file.json.get("duration") or 0.0) or attrs.get("start", 0.0) + 1.0
+            attrs["end"] = _file_duration(file) or attrs.get("start", 0.0) + 1.0
         return super().validate(attrs)
 
     def to_representation(self, instance):
@@ -108,11 +125,20 @@ class ClipSerializer(TimelineItemSerializer):
         return data
 
 
+def _file_duration(file: File) -> float:
+    """The file's probed duration in seconds (0 when unknown or not a usable number)."""
+    try:
+        duration = float((file.json or {}).get("duration") or 0.0)
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
+    return duration if math.isfinite(duration) and duration > 0 else 0.0
+
+
 class EffectSerializer(TimelineItemSerializer):
     basename = "effect"
     action_names = []
     type = serializers.RegexField(r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64, help_text="libopenshot effect class name, e.g. Blur")
-    end = serializers.FloatField(min_value=0.0, default=10.0)
+    end = timeline_seconds(default=10.0)
 
     class Meta:
         model = Effect
@@ -120,6 +146,11 @@ class EffectSerializer(TimelineItemSerializer):
             "url", "id", "title", "type", "position", "start", "end", "layer", "actions", "project", "json",
             "date_created", "date_updated",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["json"] = effect_json_complete(instance.type, data["json"])
+        return data
 
     def validate_json(self, value):
         errors = [

@@ -37,7 +37,7 @@ from projects.interchange.plan import (
     invalid,
 )
 from projects.models import ChannelLayout, Clip, Effect, Project
-from projects.properties import clip_json_complete, clip_json_errors, curve_error
+from projects.properties import MAX_TIMELINE_SECONDS, clip_json_complete, clip_json_errors, curve_error
 
 OPENSHOT_VERSION = {"openshot-qt": "3.1.1", "libopenshot": "0.3.2"}
 #: clip and effect keys that are Montage fields, not json
@@ -293,8 +293,9 @@ def _timing(entry: dict, where: str, *, default_end: float | None) -> tuple[floa
 
 
 def _seconds(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise invalid(f"{where} must be a number of seconds, 0 or more (got {value!r}).")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not 0 <= value <= MAX_TIMELINE_SECONDS:
+        raise invalid(f"{where} must be a number of seconds from 0 to {MAX_TIMELINE_SECONDS:g} (got {value!r}).")
     return float(value)
 
 

@@ -32,7 +32,7 @@ def test_an_export_without_export_type_is_a_video_with_the_projects_encoding(api
     export = ok(api.post("/exports/", {"project": timeline["url"]}, format="json"), 201)
     assert export["export_type"] == "video"
     assert (export["video_format"], export["video_codec"], export["audio_codec"]) == ("mp4", "libx264", "aac")
-    assert (export["video_bitrate"], export["audio_bitrate"]) == ("8000000", "192000")
+    assert (export["video_bitrate"], export["audio_bitrate"]) == (8000000, 192000)
     assert (export["start_frame"], export["end_frame"]) == (1, None)
     assert export["status"] == "pending" and export["progress"] == 0.0 and export["output"] is None
     assert export["url"] + "retry/" in export["actions"]
@@ -43,7 +43,7 @@ def test_an_export_without_export_type_is_a_video_with_the_projects_encoding(api
 def test_openshot_text_bitrates_are_understood(api, timeline):
     data = {"project": timeline["url"], "video_bitrate": "8.0 Mb/sec", "audio_bitrate": "192 kb/sec", "end_frame": -1}
     export = ok(api.post("/exports/", data, format="json"), 201)
-    assert (export["video_bitrate"], export["audio_bitrate"], export["end_frame"]) == ("8000000", "192000", None)
+    assert (export["video_bitrate"], export["audio_bitrate"], export["end_frame"]) == (8000000, 192000, None)
 
 
 @pytest.mark.django_db
@@ -105,6 +105,9 @@ def test_filters_by_project_status_and_type(api, timeline):
     ok(api.post("/exports/", {"project": timeline["url"], "export_type": "audio", "video_format": "mp3",
                               "audio_codec": "libmp3lame"}, format="json"), 201)
     assert ok(api.get("/exports/?export_type=audio"))["count"] == 1
+    assert ok(api.get("/exports/?export_type=image sequence"))["count"] == 0
+    assert ok(api.get("/exports/?export_type=image-sequence"))["count"] == 0
+    assert api.get("/exports/?export_type=movie").status_code == 400
     assert ok(api.get(f"/exports/?project={timeline['id']}&status=pending"))["count"] == 2
     assert ok(api.get(f"/projects/{timeline['id']}/exports/"))["count"] == 2
 

@@ -104,3 +104,19 @@ def test_a_title_that_covers_the_frame_keeps_its_transparency(api, worker):
     project = _title_over_red(api, SMALL)  # 16:9 like the title: it covers the canvas exactly
     greens, reds = _counts(_frame(api, project, 10))
     assert greens > 2000 and reds > 10000
+
+
+@pytest.mark.parametrize(("image_format", "mime", "pillow_format"), [
+    ("JPG", "image/jpeg", "JPEG"), ("PPM", "image/x-portable-pixmap", "PPM"), ("BMP", "image/bmp", "BMP"),
+    ("XBM", "image/x-xbitmap", "XBM"), ("XPM", "image/x-xpixmap", "XPM"),
+])
+def test_a_project_thumbnail_comes_in_every_documented_format(api, worker, video_path, image_format, mime, pillow_format):
+    project = create_project(api, name="Formats", **SMALL)
+    create_clip(api, project, upload_file(api, project, video_path), end=1.0)
+    for _ in range(2):  # rendered, then from the cache
+        response = api.get(f"/projects/{project['id']}/thumbnail/",
+                           {"frame_number": 1, "width": 160, "height": 90, "image_format": image_format})
+        assert response.status_code == 200 and response["Content-Type"] == mime, getattr(response, "data", response)
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        image = Image.open(io.BytesIO(data))
+        assert image.format == pillow_format and image.size == (160, 90)

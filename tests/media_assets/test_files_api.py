@@ -145,6 +145,27 @@ def test_thumbnail_parameters_choose_format_and_size(api, video_path):
     assert image.size == (80, 45)
 
 
+@pytest.mark.parametrize("image_format, mime, pillow_format", [
+    ("BMP", "image/bmp", "BMP"), ("JPG", "image/jpeg", "JPEG"), ("JPEG", "image/jpeg", "JPEG"), ("PNG", "image/png", "PNG"),
+    ("PPM", "image/x-portable-pixmap", "PPM"), ("XBM", "image/x-xbitmap", "XBM"), ("XPM", "image/x-xpixmap", "XPM"),
+])
+def test_every_documented_thumbnail_format_is_served_and_cached(api, video_path, image_format, mime, pillow_format):
+    file = upload_file(api, create_project(api), video_path)
+    for _ in range(2):  # the second answer comes from the cache, with the same type
+        response = api.get(f"/files/{file['id']}/thumbnail/?width=64&height=36&image_format={image_format.lower()}")
+        assert response.status_code == 200 and response["Content-Type"] == mime
+        image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+        assert image.format == pillow_format and image.size == (64, 36)
+
+
+def test_a_thumbnail_of_media_missing_from_storage_is_a_404(api, video_path, isolated_media):
+    file = upload_file(api, create_project(api), video_path)
+    for stored in stored_files(isolated_media):
+        stored.unlink()
+    response = api.get(f"/files/{file['id']}/thumbnail/")
+    assert response.status_code == 404 and "missing" in json.loads(response.content)["detail"]
+
+
 @pytest.mark.parametrize("params", ["image_format=TIFFX", "width=0", "frame_number=0", "image_quality=101", "width=abc"])
 def test_bad_thumbnail_parameters_are_400(api, video_path, params):
     file = upload_file(api, create_project(api), video_path)

@@ -233,6 +233,10 @@ REFUSED_ADDRESSES = [
     (["64:ff9b::a00:1"], "NAT64 form of 10.0.0.1, a private address"),
     (["64:ff9b::7f00:1"], "NAT64 form of 127.0.0.1"),
     (["64:ff9b:1::1"], "local-use NAT64"),
+    (["::ffff:0:7f00:1"], "IPv4-translated form of 127.0.0.1, a loopback address"),
+    (["::ffff:0:a9fe:a9fe"], "IPv4-translated form of 169.254.169.254"),
+    (["3fff::1"], "documentation"),
+    (["5f00::1"], "segment routing"),
     (["93.184.216.34", "10.0.0.1"], "10.0.0.1 of host 'files.test' is a private address"),
     (["2001:4860:4860::8888", "::1"], "loopback"),
 ]

@@ -263,9 +263,9 @@ def test_jpeg_quality_is_honoured(clip):
     assert len(rough) < len(fine) / 2
 
 
-@pytest.mark.parametrize("image_format", ["XPM", "TIFF", "svg", ""])
+@pytest.mark.parametrize("image_format", ["TIFF", "svg", ""])
 def test_a_format_that_cannot_be_written_is_refused_with_the_valid_list(clip, image_format):
-    with pytest.raises(ValueError, match="JPG, JPEG, PNG, BMP, PPM, GIF, WEBP, XBM"):
+    with pytest.raises(ValueError, match="JPG, JPEG, PNG, BMP, PPM, GIF, WEBP, XBM, XPM"):
         render_frame(str(clip), probe_media(str(clip)), image_format=image_format)
 
 

@@ -134,6 +134,21 @@ def test_effect_like_the_openshot_example(api, project):
     assert nested["project"] == project["url"]
 
 
+def test_effect_json_comes_back_complete_like_the_openshot_example(api, project):
+    effect = ok(api.post("/effects/", {"type": "Mask", "project": project["url"], "json": {"contrast": 2.0}},
+                         format="json"), 201)
+    data = effect["json"]
+    assert (data["class_name"], data["short_name"], data["has_video"], data["has_audio"]) == ("Mask", "Mask", True, False)
+    assert data["name"] and data["description"] and data["order"] == 0
+    assert data["brightness"]["Points"][0]["co"]["Y"] == 0.0 and data["contrast"] == 2.0  # the client's value wins
+    assert data["reader"] == {} and data["replace_image"] is False
+    chroma = ok(api.post("/effects/", {"type": "ChromaKey", "project": project["url"]}, format="json"), 201)["json"]
+    assert [chroma["color"][c]["Points"][0]["co"]["Y"] for c in ("red", "green", "blue", "alpha")] == [0, 255, 0, 255]
+    unknown = ok(api.post("/effects/", {"type": "Sparkle", "project": project["url"], "json": {"a": 1}},
+                          format="json"), 201)
+    assert unknown["json"] == {"a": 1}
+
+
 def test_effect_type_must_be_a_class_name(api, project):
     response = api.post("/effects/", {"type": "../../etc", "project": project["url"]}, format="json")
     assert response.status_code == 400 and "type" in response.data

@@ -93,7 +93,7 @@ def test_file_copy_into_another_project_copies_the_media(api, template, isolated
                        format="json"), 201)
 
     assert copy["project"].endswith(f"/projects/{other['id']}/")
-    assert copy["json"]["name"] == "NewFileName.mp4"
+    assert copy["json"]["name"] == "NewFileName.mp4" and copy["media"].endswith("/NewFileName.mp4")
     assert copy["json"]["duration"] == source["json"]["duration"]
     assert _digest(_media_path(isolated_media, copy["id"])) == _digest(_media_path(isolated_media, source["id"]))
     assert _media_path(isolated_media, copy["id"]) != _media_path(isolated_media, source["id"])
@@ -102,6 +102,14 @@ def test_file_copy_into_another_project_copies_the_media(api, template, isolated
 def test_file_copy_stays_in_its_project_by_default(api, template):
     copy = ok(api.post(f"/files/{template['files'][1]['id']}/copy/", {}, format="json"), 201)
     assert copy["project"] == template["files"][1]["project"]
+
+
+@pytest.mark.parametrize(("name", "stored"), [("Take two", "Take_two"), ("../../etc/x.mp4", "x"), ("..", "clip")])
+def test_a_copys_stored_name_follows_the_name_it_is_given(api, template, name, stored):
+    source = template["files"][0]  # clip.mp4; a copy in the same project gets a free name near the one asked for
+    copy = ok(api.post(f"/files/{source['id']}/copy/", {"name": name}, format="json"), 201)
+    stored_name = copy["media"].rsplit("/", 1)[1]
+    assert stored_name.startswith(stored) and stored_name.endswith(".mp4") and "/etc/" not in copy["media"]
 
 
 def test_file_copy_into_someone_elses_project_is_refused(api, other_api, template):

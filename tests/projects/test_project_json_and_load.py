@@ -129,6 +129,8 @@ def _broken(osp: dict, how: str) -> dict:
         osp["clips"][0]["file_id"] = "no-such-file"
     elif how == "negative position":
         osp["clips"][0]["position"] = -1
+    elif how == "absurd position":
+        osp["clips"][0]["position"] = 1e300
     elif how == "fps zero":
         osp["fps"] = {"num": 0, "den": 1}
     elif how == "clips not a list":
@@ -151,6 +153,7 @@ def _broken(osp: dict, how: str) -> dict:
     ("end before start", "must be after start"),
     ("unknown file", "is not in the project's files"),
     ("negative position", "position must be a number of seconds"),
+    ("absurd position", "position must be a number of seconds"),
     ("fps zero", "fps.num"),
     ("clips not a list", "clips must be a list"),
     ("bad curve", "alpha"),

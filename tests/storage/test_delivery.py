@@ -235,3 +235,19 @@ def test_storage_error_messages_never_carry_credentials():
     message = cloud.scrub("failed: https://x/?X-Amz-Signature=abc&X-Amz-Credential=AKIAID/2020 topsecret", location)
     assert "topsecret" not in message and "AKIAID" not in message and "abc" not in message
     assert "topsecret" not in repr(location)
+
+
+def test_a_short_key_is_hidden_without_blanking_the_words_around_it():
+    location = cloud.S3Location(bucket="b", access_key_id="e", secret_access_key="e")
+    assert cloud.scrub("Delivery failed for key e at the bucket", location) == \
+        "Delivery failed for key [hidden] at the bucket"
+
+
+def test_azure_error_codes_read_as_azures_own_words():
+    from azure.core.exceptions import HttpResponseError
+    from azure.storage.blob._shared.models import StorageErrorCode
+
+    error = HttpResponseError(message="denied")
+    error.status_code, error.error_code = 403, StorageErrorCode.AUTHORIZATION_FAILURE
+    message = cloud.describe_azure_error(error, container="renders", blob="x.mp4")
+    assert message == "Azure denied access to blob 'x.mp4' in Azure container 'renders' (AuthorizationFailure)."

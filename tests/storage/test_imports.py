@@ -69,6 +69,27 @@ def test_the_servers_file_name_is_used_when_json_names_none(api, import_url):
     assert file["json"]["path"].endswith("/holiday.mp4")
 
 
+@pytest.mark.parametrize(("name", "stored"), [("..", "clip.mp4"), (".", "clip.mp4"), ("my clip (1).mp4", "my_clip_1.mp4")])
+def test_a_name_that_cannot_be_a_file_name_is_made_safe(api, import_url, name, stored):
+    file = ok(import_file(api, create_project(api), {"url": import_url("/media/clip.mp4"), "name": name}), 201)
+    assert file["json"]["path"].endswith("/" + stored)
+
+
+@pytest.mark.parametrize("client_json", [
+    {"url": "/media/clip.mp4", "name": "a\u0000.mp4"},
+    {"url": "/media/clip.mp4", "name": "\ud800.mp4"},
+    {"url": "\ud800"},
+    {"url": "/srv/a\u0000b.mp4"},
+], ids=["nul-name", "surrogate-name", "surrogate-path", "nul-path"])
+def test_names_and_paths_that_are_not_text_are_refused(api, import_url, client_json, temp_dir):
+    if client_json["url"].startswith("/media/"):
+        client_json = {**client_json, "url": import_url(client_json["url"])}
+    project = create_project(api)
+    body = json.dumps({"project": project["url"], "json": client_json})  # \u escapes: a lone surrogate is valid JSON
+    response = api.generic("POST", "/files/", body, content_type="application/json")
+    assert_refused(response, "text", temp_dir=temp_dir)
+
+
 def test_a_redirect_to_an_allowed_address_is_followed(api, import_url):
     file = ok(import_file(api, create_project(api), {"url": import_url("/redirect-here")}), 201)
     assert file["json"]["media_type"] == "video"

@@ -316,7 +316,7 @@ def test_missing_media_fails_with_a_message_naming_the_file(tmp_path):
 @pytest.mark.parametrize("log, message", [
     (["[in#0 @ 0x1] Error opening input: Invalid data found when processing input",
       "Error opening input file /media/notes.txt.", "Error opening input files: Invalid data found when processing input"],
-     "A media file could not be read (it is damaged or not a format ffmpeg knows): /media/notes.txt."),
+     "A media file could not be read (it is damaged or not a format ffmpeg knows): notes.txt."),
     (["[vost#0:0 @ 0x1] Could not find tag for codec pcm_s16le in stream #0, codec not currently supported in container"],
      "The chosen container cannot hold the codec 'pcm_s16le'."),
     (["[out#0/mp4 @ 0x1] Error writing trailer: No space left on device"],

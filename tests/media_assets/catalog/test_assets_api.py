@@ -186,3 +186,57 @@ def test_a_refused_import_or_asset_leaves_nothing(api, catalog, video_path, sett
                         format="json")
     assert response.status_code == 400 and "after the media ends" in str(response.data["out"])
     assert not File.objects.exists() and not Asset.objects.exists()
+
+
+@pytest.fixture(scope="module")
+def ntsc_video_path(tmp_path_factory):
+    return mediagen.make_video(tmp_path_factory.mktemp("ntsc") / "ntsc.mp4", seconds=1.0, fps="30000/1001", audio=False)
+
+
+def test_a_masters_format_and_media_range_pass_to_its_subclips(api, catalog, ntsc_video_path):
+    master = upload_asset(api, catalog, ntsc_video_path)
+    assert master["fmt"] == 2997
+    subclip = create_asset(api, catalog, source=master["id"], **{"in": 10, "out": 20})
+    subsubclip = create_asset(api, catalog, source=subclip["id"], **{"in": 12, "out": 18})
+    ok(api.patch(master["url"], {"fmt": 2998, "out": 25, "media_end": 25}, format="json"))
+    for asset in (subclip, subsubclip):
+        fresh = ok(api.get(asset["url"]))
+        assert fresh["fmt"] == 2998 and fresh["in"]["txt"].count(";") == 0, fresh
+        assert fresh["media_end"]["frm"] == 25 and fresh["version"] == asset["version"] + 1
+
+
+def test_a_master_change_that_would_leave_a_subclip_outside_its_media_is_refused(api, catalog, video_path):
+    master = upload_asset(api, catalog, video_path)
+    subclip = create_asset(api, catalog, source=master["id"], **{"in": 10, "out": 40})
+    response = api.patch(master["url"], {"out": 30, "media_end": 30}, format="json")
+    assert response.status_code == 400 and "would fall outside" in str(response.data["media_end"]), response.data
+    assert ok(api.get(subclip["url"]))["media_end"]["frm"] == 60
+
+
+def test_a_subclip_keeps_its_masters_format_and_media_range(api, catalog, ntsc_video_path):
+    master = upload_asset(api, catalog, ntsc_video_path)
+    subclip = create_asset(api, catalog, source=master["id"])
+    for change, field in [({"fmt": 2998}, "fmt"), ({"media_start": 2}, "media_start")]:
+        response = api.patch(subclip["url"], change, format="json")
+        assert response.status_code == 400 and "master's" in str(response.data[field]), response.data
+    response = api.post("/assets/", {"catalog": catalog["id"], "source": master["id"], "fmt": 2998}, format="json")
+    assert response.status_code == 400 and "master's format" in str(response.data["fmt"]), response.data
+
+
+def test_a_subclip_needs_its_master(api, catalog, video_path):
+    response = api.post("/assets/", {"catalog": catalog["id"], "type": "subclip", "name": "sub3", "in": 20, "out": 50},
+                        format="json")
+    assert response.status_code == 400, response.data
+    assert response.data["source"] == ["A subclip needs its master asset (source)."]
+    clip = create_asset(api, catalog, name="plain")
+    response = api.patch(clip["url"], {"type": "subclip"}, format="json")
+    assert response.status_code == 400 and "source" in response.data, response.data
+    master = upload_asset(api, catalog, video_path)
+    response = api.post("/assets/", {"catalog": catalog["id"], "source": master["id"], "type": "clip"}, format="json")
+    assert response.status_code == 400 and "is a subclip" in str(response.data["type"]), response.data
+    assert Asset.objects.count() == 2
+
+
+def test_source_media_file_size_is_an_integer(api, catalog, video_path):
+    asset = upload_asset(api, catalog, video_path)
+    assert asset["source_media"]["file_size"] == video_path.stat().st_size

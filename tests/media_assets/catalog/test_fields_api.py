@@ -116,3 +116,17 @@ def test_a_field_in_use_keeps_its_type_options_and_existence(staff_api, api, cat
     assert response.status_code == 409 and "clear them first" in str(response.data["detail"])
     assert staff_api.delete(fields["link"]["url"]).status_code == 204
     assert staff_api.patch(genre["url"], {"identifier": "kind"}, format="json").status_code == 400
+
+
+@pytest.mark.parametrize("identifier", ["name", "status", "in", "duration", "recorded_date", "catalog"])
+def test_a_user_field_cannot_take_a_built_in_fields_name(staff_api, identifier):
+    response = staff_api.post("/fields/", {"identifier": identifier, "name": "X", "type": "text"}, format="json")
+    assert response.status_code == 400 and "built-in" in str(response.data["identifier"]), response.data
+
+
+def test_a_used_picklist_cannot_become_text_and_an_unused_one_can(staff_api, api, catalog, fields):
+    create_asset(api, catalog, user_fields={"genre": "News"})
+    response = staff_api.patch(fields["genre"]["url"], {"type": "text"}, format="json")
+    assert response.status_code == 400 and "in use keeps its type" in str(response.data["type"]), response.data
+    changed = ok(staff_api.patch(fields["tags"]["url"], {"type": "text"}, format="json"))
+    assert changed["type"] == "text" and changed["options"] == []

@@ -200,3 +200,49 @@ def test_simple_filters_and_user_field_parameters(api, library):
     assert {asset["name"] for asset in data["results"]} == {RED, CEO}
     response = api.get("/assets/", {"user.genre": "horror"})
     assert response.status_code == 400 and "not an option" in str(response.data["user.genre"])
+
+
+def test_date_and_yes_no_user_fields_are_simple_filters(api, library):
+    def filtered(**params):
+        return {asset["name"] for asset in ok(api.get("/assets/", params))["results"]}
+
+    assert filtered(**{"user.shoot_day": "2024-03-10"}) == {RED}
+    assert filtered(**{"user.shoot_day": "2024-03-10,2024-06-30"}) == {RED, BLUE}
+    assert filtered(**{"user.approved": "true"}) == {RED}
+    assert filtered(**{"user.approved": "false"}) == ALL - {RED}
+    assert filtered(**{"user.delivered": "2024-03-11"}) == {RED}
+    response = api.get("/assets/", {"user.shoot_day": "someday"})
+    assert response.status_code == 400 and "not a date" in str(response.data["user.shoot_day"]), response.data
+
+
+@pytest.fixture
+def timecoded(user):
+    """The same label, 00:01:00:00, is a different frame at 25 fps and at 29.97 drop-frame."""
+    catalog = Catalog.objects.create(owner=user, name="Timecoded")
+    pal = Asset.objects.create(catalog=catalog, name="pal", tc_format=25, in_frm=1500, out_frm=3000, media_end_frm=3000)
+    ntsc = Asset.objects.create(catalog=catalog, name="ntsc", tc_format=2997, in_frm=1798, out_frm=3000,
+                                media_end_frm=3000)
+    Marker.objects.create(asset=pal, name="m", in_frm=2000)
+    Marker.objects.create(asset=ntsc, name="m", in_frm=2000)
+    return pal, ntsc
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("((clip.in)eq(00:01:00:00))", {"pal"}),  # 1500 at 25; at 29.97 DF 00:01:00:00 is a dropped label
+    ("((clip.in)eq(00:00:59;28))", {"ntsc"}),  # frame 1798 at 29.97 DF; ';' names no frame at 25
+    ("((clip.in)ge(00:00:59:28))", {"ntsc"}),  # FF 28 is past the rate at 25; 1798 at 29.97 DF
+    ("((clip.in)lt(00:01:00:10))", {"pal", "ntsc"}),  # 1510 at 25, 1808 at 29.97 DF
+    ("((clip.in)between(00:00:59;00,00:01:00;02))", {"ntsc"}),
+    ("((clip.in)isOneOf(1500,00:00:59;28))", {"pal", "ntsc"}),
+    ("((clip.in)gt(1600))", {"ntsc"}),
+    ("((marker.in)eq(00:01:20:00))", {"pal"}),  # 2000 at 25 fps
+    ("((clip.out)eq(00:02:00:00))", {"pal"}),  # 3000 at 25; 00:02:00:00 is dropped at 29.97 DF
+])
+def test_timecode_fields_are_queried_by_label_in_each_assets_format(api, timecoded, query, expected):
+    assert names(api, query) == expected
+
+
+def test_a_label_no_format_reads_is_a_400(api, timecoded):
+    response = api.get("/assets/", {"query": "((clip.in)eq(00:00:00:75))"})
+    assert response.status_code == 400 and "past the rate" in str(response.data["query"]), response.data
+    assert response.data["position"] == 13

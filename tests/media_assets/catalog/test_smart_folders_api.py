@@ -59,3 +59,32 @@ def test_an_editor_changes_the_query_but_only_the_owner_shares_or_deletes(api, o
     assert other_api.patch(folder["url"], {"shares": []}, format="json").status_code == 403
     assert other_api.delete(folder["url"]).status_code == 403
     assert api.delete(folder["url"]).status_code == 204
+
+
+def test_a_folder_takes_catdvs_query_definition_object(api, catalog):
+    create_asset(api, catalog, name="Red car")
+    create_asset(api, catalog, name="Boat")
+    folder = ok(api.post("/smart-folders/", {"name": "Cars2", "query": {"name": "q", "terms": [
+        {"field": "clip.name", "op": "has", "params": "car"}]}}, format="json"), 201)
+    assert folder["terms"] == [{"field": "clip.name", "op": "has", "params": "car"}] and folder["query"] == ""
+    assert [asset["name"] for asset in ok(api.get(folder["assets"]))["results"]] == ["Red car"]
+    changed = ok(api.patch(folder["url"], {"query": "((clip.name)has(boat))"}, format="json"))
+    assert changed["terms"] == [] and [asset["name"] for asset in ok(api.get(folder["assets"]))["results"]] == ["Boat"]
+
+
+@pytest.mark.parametrize("query", [{"name": "q"}, {"terms": [], "sort": 1}, 12, ["((clip.name)has(car))"]])
+def test_a_malformed_query_definition_is_a_400(api, query):
+    response = api.post("/smart-folders/", {"name": "x", "query": query}, format="json")
+    assert response.status_code == 400 and "query" in response.data, response.data
+
+
+def test_folder_query_errors_have_the_shape_of_asset_query_errors(api):
+    response = api.post("/smart-folders/", {"name": "x", "query": "((clip.name)has(car)"}, format="json")
+    assert response.status_code == 400 and response.data["position"] == 20, response.data
+    assert "At position 20" in str(response.data["query"])
+    terms = [{"field": "clip.name", "op": "has", "params": "x"}, {"field": "clip.name", "op": "gt", "params": "x"}]
+    folder = api.post("/smart-folders/", {"name": "x", "terms": terms}, format="json").data
+    search = api.post("/assets/search/", {"terms": terms}, format="json").data
+    assert folder == search and "does not apply" in str(folder["terms"]["1"]["op"]), folder
+    response = api.post("/smart-folders/", {"name": "x", "query": {"terms": terms}}, format="json")
+    assert response.data == search, response.data
