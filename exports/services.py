@@ -287,7 +287,8 @@ def _publish(export: Export, rendered: Path | None, started: float, seconds: flo
         if rendered is not None:
             with open(rendered, "rb") as handle:
                 export.output.save(_output_name(export, rendered), DjangoFile(handle), save=False)
-            if not _settle(export, _write_if_mine(export, output=export.output.name)):
+            if not _settle(export, _write_if_mine(export, output=export.output.name,
+                                                  file_size=rendered.stat().st_size)):
                 return
         try:
             delivered = _deliver(export, rendered, lease.cancelled)
@@ -341,15 +342,16 @@ def _attempt_state(export: Export, current: Export | None = None) -> str:
 
 def _write_if_mine(export: Export, *, output: str | None = None, error: str | None = None, completed: bool = False,
                    delivered_url: str | None = None, file_size: int | None = None) -> str:
-    """Record the output name, a delivery failure, or completion, if the row is still this attempt's."""
+    """Record the output name (and its size), a delivery failure, or completion, if the row is still this attempt's."""
     with transaction.atomic():
         current = Export.objects.select_for_update().get(pk=export.pk)
         state = _attempt_state(export, current)
         if state != MINE:
             return state
-        if output is not None:
+        if output is not None:  # stored before delivery: its size counts (storage/ backend json) from now on
             current.output = output
-            current.save(update_fields=["output", "date_updated"])
+            current.json = {**(current.json or {}), **({"file_size": file_size} if file_size is not None else {})}
+            current.save(update_fields=["output", "json", "date_updated"])
         elif error is not None:
             current.output = export.output.name  # kept: retry delivers it without rendering again
             _fail(current, error)

@@ -91,6 +91,9 @@ def test_a_failed_delivery_keeps_the_render_and_retry_only_delivers(api, worker,
     row = Export.objects.get(pk=export["id"])
     assert row.output.name and storage.read(row.output.name), "the rendered output is kept"
     kept = storage.read(row.output.name)
+    sizes = {backend: ok(api.get(export["url"] + f"storage/?backend={backend}"))["storage"]
+             for backend in ("local", "json")}
+    assert sizes["json"] == sizes["local"], "the kept render counts the same from its recorded size"
 
     renders = []
     original = services._render_into
