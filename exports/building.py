@@ -136,18 +136,20 @@ def _storage_name(value: Any) -> str | None:
 
 def with_sources(effect: Effect, *, owner, where: str, medias: dict[int, Media] | None = None) -> Effect:
     """The effect with the files it reads resolved to the owner's media (`Effect.sources`)."""
+    medias = {} if medias is None else medias
     sources = {}
     for name in reader_properties(effect.type):
         file = reader_file((effect.properties or {}).get(name), owner=owner, where=where)
         if file is not None:
-            if medias is None or file.pk not in medias:
-                media = media_for(file)
-                if medias is not None:
-                    medias[file.pk] = media
-            else:
-                media = medias[file.pk]
-            sources[name] = media
+            sources[name] = cached_media_for(file, medias)
     return replace(effect, sources=sources)
+
+
+def cached_media_for(file: File, medias: dict[int, Media]) -> Media:
+    """`media_for(file)`, made once per file for a whole timeline (`medias` holds them by file id)."""
+    if file.pk not in medias:
+        medias[file.pk] = media_for(file)
+    return medias[file.pk]
 
 
 def clip_for(row: ClipRow, media: Media, *, owner=None, medias: dict[int, Media] | None = None) -> Clip:
@@ -208,9 +210,7 @@ def project_timeline(project: Project, output: Output, *, owner=None) -> Timelin
     medias: dict[int, Media] = {}
     clips = []
     for row in clip_rows:
-        if row.file_id not in medias:
-            medias[row.file_id] = media_for(row.file)
-        clips.append(clip_for(row, medias[row.file_id], owner=owner, medias=medias))
+        clips.append(clip_for(row, cached_media_for(row.file, medias), owner=owner, medias=medias))
     effects = tuple(effect_for(row, owner=owner, medias=medias)
                     for row in EffectRow.objects.filter(project=project).order_by("layer", "position", "id"))
     return Timeline(clips=tuple(clips), effects=effects, output=output)

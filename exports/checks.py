@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -10,7 +9,7 @@ from django.core.files.storage import default_storage
 
 from exports.building import ReaderRefused, reader_file, reader_properties
 from exports.renderer import effect_catalog
-from exports.renderer.timeline import MAX_TIMELINE_SECONDS
+from exports.renderer.timeline import MAX_TIMELINE_SECONDS, is_timeline_seconds
 from projects.models import Clip, Effect, Project
 
 #: tolerance for a clip's end past its file's duration (one frame at 24 fps)
@@ -72,10 +71,10 @@ def _time_problems(item: Clip | Effect) -> list[Problem]:
     problems = []
     for name in ("position", "start", "end"):
         value = getattr(item, name)
-        if not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= MAX_TIMELINE_SECONDS:
+        if not is_timeline_seconds(value):
             problems.append(Problem(where, name, f"{name} must be a number of seconds from 0 to "
                                                  f"{MAX_TIMELINE_SECONDS:.0f} (it is {value!r})."))
-    if not problems and item.position + max(0.0, item.end - item.start) > MAX_TIMELINE_SECONDS:
+    if not problems and not is_timeline_seconds(item.position + max(0.0, item.end - item.start)):
         problems.append(Problem(where, "position", f"it ends past {MAX_TIMELINE_SECONDS:.0f} s on the timeline."))
     return problems
 

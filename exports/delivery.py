@@ -126,12 +126,10 @@ def json_after_delivery(data: dict, url: str) -> dict:
 
 def deliver(target: S3Target | AzureTarget, path: Path, *, cancelled: threading.Event | None = None) -> str:
     """Upload the file at `path` to `target`; the delivered object's URL."""
-    content_type = mimetypes.guess_type(getattr(target, "key", None) or getattr(target, "blob", ""))[0] \
-        or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    upload, name = (_deliver_s3, target.key) if isinstance(target, S3Target) else (_deliver_azure, target.blob)
+    content_type = mimetypes.guess_type(name)[0] or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     try:
-        if isinstance(target, S3Target):
-            return _deliver_s3(target, path, content_type, cancelled)
-        return _deliver_azure(target, path, content_type, cancelled)
+        return upload(target, path, content_type, cancelled)
     except (DeliveryCancelled, DeliveryFailed):
         raise
     except Exception as error:  # a worker must record every failure, or the sweeper re-renders forever

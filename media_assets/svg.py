@@ -44,6 +44,9 @@ DEFAULT_SIZE = (100.0, 100.0)
 #: the free fonts shipped with Montage (see media_assets.fonts), used when no font list is given
 SHIPPED_FONTS_DIR = Path(__file__).resolve().parent / "shipped_fonts"
 FONT_SUFFIXES = (".ttf", ".otf")
+#: OpenShot's default title font, and the shipped family text in a missing family falls back to
+DEFAULT_FONT_FAMILY = "Bitstream Vera Sans"
+FALLBACK_FONT_FAMILY = "DejaVu Sans"
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -175,8 +178,8 @@ def rasterise_svg(
     box: tuple[int, int],
     *,
     font_files: Sequence[str] | None = None,
-    default_family: str = "Bitstream Vera Sans",
-    fallback_family: str = "DejaVu Sans",
+    default_family: str = DEFAULT_FONT_FAMILY,
+    fallback_family: str = FALLBACK_FONT_FAMILY,
 ) -> bytes:
     """PNG bytes of the SVG drawn to fit inside `box`, with only `font_files` (default: the shipped ones) as fonts.
 

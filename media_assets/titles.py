@@ -28,6 +28,7 @@ from django.utils.text import slugify
 
 from media_assets.models import File
 from media_assets.services import file_ingest
+from media_assets.svg import DEFAULT_FONT_FAMILY
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "title_templates"
 WIDTH, HEIGHT = 1920, 1080
@@ -48,7 +49,7 @@ class TitleStyle:
 
     text: str
     font_size: float = 100.0
-    font_name: str = "Bitstream Vera Sans"
+    font_name: str = DEFAULT_FONT_FAMILY
     fill_color: str = "#ffcc00"
     fill_opacity: float = 1.0
     stroke_color: str = "#000000"

@@ -80,11 +80,16 @@ KEYFRAME_PROPERTIES = tuple(CLIP_CURVE_DEFAULTS)
 
 def curve_name(value: str) -> str:
     """The canonical curve name for `value` (case, spaces and "Bézier" forgiven); ValidationError listing the valid ones."""
-    wanted = _normalise(value.replace("é", "e").replace("É", "E"))
-    for name in CURVES:
+    return _canonical(value, CURVES, "curve", wanted=value.replace("é", "e").replace("É", "E"))
+
+
+def _canonical(value: str, names, field: str, *, wanted: str | None = None) -> str:
+    """The one of `names` that `wanted` (default `value`) spells, forgiving case, spaces, "_" and "&"/"and"."""
+    wanted = _normalise(value if wanted is None else wanted)
+    for name in names:
         if _normalise(name) == wanted:
             return name
-    raise ValidationError({"curve": [f"Unknown curve {value!r}; use one of: {', '.join(CURVES)}."]})
+    raise ValidationError({field: [f"Unknown {field} {value!r}; use one of: {', '.join(names)}."]})
 
 
 def _normalise(text: str) -> str:
@@ -244,11 +249,8 @@ def presets_documentation() -> str:
 
 
 def preset_name(value: str) -> str:
-    wanted = _normalise(value)
-    for name in PRESETS:
-        if _normalise(name) == wanted:
-            return name
-    raise ValidationError({"preset": [f"Unknown preset {value!r}; use one of: {', '.join(PRESETS)}."]})
+    """The canonical preset name for `value` (case and spaces forgiven); ValidationError listing the valid ones."""
+    return _canonical(value, PRESETS, "preset")
 
 
 def preset_apply(*, clip: Clip, fps: float, preset: str, length: float, curve: str) -> Clip:

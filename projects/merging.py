@@ -107,14 +107,8 @@ class MergeInstruction:
     offset: float
 
 
-def parse_instructions(raw: Any) -> list[MergeInstruction]:
-    """The instructions in a merge's `json` (a list, or {"instructions": [...]}); ValidationError naming what is wrong."""
-    if raw in (None, "", {}):
-        return []
-    if isinstance(raw, dict):
-        raw = raw.get("instructions", raw.get("merge", []))
-    if not isinstance(raw, list):
-        raise ValidationError({"json": ["Merge instructions must be a list of instruction objects."]})
+def parse_instructions(raw: list) -> list[MergeInstruction]:
+    """The instructions in a merge's `json` (a list, as MergeInstructionsField gives it); ValidationError naming what is wrong."""
     parsed = []
     for index, item in enumerate(raw, start=1):
         where = f"instruction {index}"

@@ -5,6 +5,7 @@
   always stored and returned as an object. Every number in it is finite and
   at most 2**53 in size, so the document fits a JSON column and whatever
   reads it later (the renderer does arithmetic on curves) cannot overflow.
+  `EscapedJSONField` is its base, for JSON values of other shapes.
 * `OwnedRelatedField`: a hyperlinked relation that accepts a URL or a bare
   id, and only resolves objects the requesting user owns, so a foreign
   object is a field error rather than a silent link.
@@ -117,26 +118,46 @@ def parse_object_id(text: str) -> int | None:
     return int(digits)
 
 
-@extend_schema_field(OpenApiTypes.OBJECT)
-class JSONObjectField(serializers.Field):
+class EscapedJSONField(serializers.Field):
+    """A JSON value sent as itself or as text holding escaped JSON; optional, `blank` when absent or blank text.
+
+    Subclasses check the decoded value's shape in `to_internal_value`,
+    starting from `self.decoded(data)`.
+    """
+
+    #: makes the value that blank text (or a missing field) stands for
+    blank = dict
     default_error_messages = {
         "invalid_json": "Not valid JSON: {error}.",
         "invalid_value": "{error}.",
-        "not_object": "Must be a JSON object (or a string holding one).",
     }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("default", dict)
+        kwargs.setdefault("default", self.blank)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def decoded(self, data):
+        """`data` with escaped JSON text parsed and its values checked (a field error if refused)."""
         try:
-            data = decode_escaped_json(data, empty={})
+            return decode_escaped_json(data, empty=self.blank())
         except JSONValueError as error:
             self.fail("invalid_value", error=error)
         except ValueError as error:
             self.fail("invalid_json", error=error)
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class JSONObjectField(EscapedJSONField):
+    default_error_messages = {
+        "not_object": "Must be a JSON object (or a string holding one).",
+    }
+
+    def to_internal_value(self, data):
+        data = self.decoded(data)
         if not isinstance(data, dict):
             self.fail("not_object")
         return data

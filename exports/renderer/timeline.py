@@ -164,11 +164,16 @@ def clip_last_frame(clip: Clip, fps: Fraction) -> int:
     return seconds_to_frame(float(clip.position) + clip.duration, fps)
 
 
+def is_timeline_seconds(value: Any) -> bool:
+    """A time frame arithmetic can hold: a finite number of seconds from 0 to MAX_TIMELINE_SECONDS."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) \
+        and 0 <= value <= MAX_TIMELINE_SECONDS
+
+
 def check_times(timeline: Timeline) -> None:
     """Refuse times no frame arithmetic can hold: not finite, negative, or absurdly far (a RenderError)."""
     def check(value: Any, name: str, owner: str) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or value < 0 or value > MAX_TIMELINE_SECONDS:
+        if not is_timeline_seconds(value):
             raise RenderError(
                 f"The {name} of {owner} must be a number of seconds from 0 to {MAX_TIMELINE_SECONDS:.0f} "
                 f"(it is {value!r})."

@@ -122,14 +122,3 @@ def pose_of(placing: Placing, box: tuple[int, int] | None) -> Pose:
         y=round_half_away(y), alpha=placing.alpha, angle=placing.angle, flip_x=placing.flip_x, flip_y=placing.flip_y,
     )
 
-
-def pose_at(
-    props: ClipProperties,
-    frame: int,
-    base: tuple[int, int],
-    canvas: tuple[int, int],
-    box: tuple[int, int] | None,
-    auto_video: bool,
-) -> Pose:
-    """The clip's pose on its source frame `frame`; `box` is the rotation box (None: no rotation)."""
-    return pose_of(placing_at(props, frame, base, canvas, auto_video), box)

@@ -68,23 +68,27 @@ class FileActionsMixin:
         return Response(data)
 
 
+_STYLE = titles.TitleStyle  # its field defaults are the API's
+
+
 class TitleSerializer(serializers.Serializer):
-    """OpenShot's title parameters."""
+    """OpenShot's title parameters; the defaults are TitleStyle's."""
 
     template = serializers.CharField(default="Center-Text.svg",
                                      help_text=f"A shipped template: {', '.join(titles.title_template_names())}.")
     text = serializers.CharField(max_length=titles.MAX_TEXT_CHARACTERS, trim_whitespace=False,
                                  help_text="The title's text; new lines make more lines (Top-Bottom-Text: first line at the top).")
-    font_size = serializers.FloatField(default=100.0, min_value=1.0, max_value=1000.0, help_text="Pixels on the 1920x1080 canvas.")
-    font_name = serializers.CharField(default="Bitstream Vera Sans", max_length=200, help_text="An installed font family (/info/fonts/).")
-    fill_color = serializers.RegexField(titles.COLOR, default="#ffcc00", help_text="#rrggbb or #rgb.")
-    fill_opacity = serializers.FloatField(default=1.0, min_value=0.0, max_value=1.0)
-    stroke_color = serializers.RegexField(titles.COLOR, default="#000000")
-    stroke_size = serializers.FloatField(default=3.0, min_value=0.0, max_value=100.0)
-    stroke_opacity = serializers.FloatField(default=1.0, min_value=0.0, max_value=1.0)
-    drop_shadow = serializers.BooleanField(default=True)
-    background_color = serializers.RegexField(titles.COLOR, default="#000000")
-    background_opacity = serializers.FloatField(default=0.0, min_value=0.0, max_value=1.0)
+    font_size = serializers.FloatField(default=_STYLE.font_size, min_value=1.0, max_value=1000.0,
+                                       help_text="Pixels on the 1920x1080 canvas.")
+    font_name = serializers.CharField(default=_STYLE.font_name, max_length=200, help_text="An installed font family (/info/fonts/).")
+    fill_color = serializers.RegexField(titles.COLOR, default=_STYLE.fill_color, help_text="#rrggbb or #rgb.")
+    fill_opacity = serializers.FloatField(default=_STYLE.fill_opacity, min_value=0.0, max_value=1.0)
+    stroke_color = serializers.RegexField(titles.COLOR, default=_STYLE.stroke_color)
+    stroke_size = serializers.FloatField(default=_STYLE.stroke_size, min_value=0.0, max_value=100.0)
+    stroke_opacity = serializers.FloatField(default=_STYLE.stroke_opacity, min_value=0.0, max_value=1.0)
+    drop_shadow = serializers.BooleanField(default=_STYLE.drop_shadow)
+    background_color = serializers.RegexField(titles.COLOR, default=_STYLE.background_color)
+    background_opacity = serializers.FloatField(default=_STYLE.background_opacity, min_value=0.0, max_value=1.0)
 
     def validate_template(self, value: str) -> str:
         names = titles.title_template_names()

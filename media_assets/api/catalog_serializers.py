@@ -24,26 +24,35 @@ PICKLISTS = (FieldType.CHOICE, FieldType.MULTICHOICE)
 MAX_OPTIONS = 500
 
 
-class CatalogSerializer(serializers.HyperlinkedModelSerializer):
+class SharedObjectLinks:
+    """`role` and `assets` of a shared object (catalog, smart folder): the caller's role, its assets' URL."""
+
+    #: the route listing the object's assets, and the URL keyword that takes its pk
+    assets_route: tuple[str, str]
+
+    def get_role(self, obj) -> str:
+        return getattr(obj, "access_role", "owner")
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_assets(self, obj) -> str:
+        request = self.context.get("request")
+        name, keyword = self.assets_route
+        path = reverse(name, kwargs={keyword: obj.pk})
+        return request.build_absolute_uri(path) if request else path
+
+
+class CatalogSerializer(SharedObjectLinks, serializers.HyperlinkedModelSerializer):
     id = serializers.IntegerField(read_only=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     shares = SharesField(help_text="Groups that see the catalog: [{group, role: viewer|editor}]. Owner only.")
     role = serializers.SerializerMethodField(help_text="Your role: owner, editor or viewer.")
     assets = serializers.SerializerMethodField()
+    assets_route = ("catalog-assets", "parent_pk")
 
     class Meta:
         model = Catalog
         fields = ["url", "id", "name", "comment", "read_only", "owner", "shares", "role", "assets", "date_created",
                   "date_updated"]
-
-    def get_role(self, catalog) -> str:
-        return getattr(catalog, "access_role", "owner")
-
-    @extend_schema_field({"type": "string", "format": "uri"})
-    def get_assets(self, catalog) -> str:
-        request = self.context.get("request")
-        path = reverse("catalog-assets", kwargs={"parent_pk": catalog.pk})
-        return request.build_absolute_uri(path) if request else path
 
 
 class MetadataFieldSerializer(serializers.HyperlinkedModelSerializer):
@@ -171,7 +180,7 @@ class FolderQueryField(serializers.Field):
         return value
 
 
-class SmartFolderSerializer(serializers.HyperlinkedModelSerializer):
+class SmartFolderSerializer(SharedObjectLinks, serializers.HyperlinkedModelSerializer):
     id = serializers.IntegerField(read_only=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     catalog = SharedRelatedField(Catalog, "catalog-detail", CATALOG, required=False, allow_null=True,
@@ -181,21 +190,13 @@ class SmartFolderSerializer(serializers.HyperlinkedModelSerializer):
     shares = SharesField(help_text="Groups that see the folder: [{group, role: viewer|editor}]. Owner only.")
     role = serializers.SerializerMethodField()
     assets = serializers.SerializerMethodField()
+    assets_route = ("smartfolder-assets", "folder_pk")
 
     class Meta:
         model = SmartFolder
         fields = ["url", "id", "name", "notes", "catalog", "query", "terms", "owner", "shares", "role", "assets",
                   "date_created", "date_updated"]
         extra_kwargs = {"url": {"view_name": "smartfolder-detail"}}
-
-    def get_role(self, folder) -> str:
-        return getattr(folder, "access_role", "owner")
-
-    @extend_schema_field({"type": "string", "format": "uri"})
-    def get_assets(self, folder) -> str:
-        request = self.context.get("request")
-        path = reverse("smartfolder-assets", kwargs={"folder_pk": folder.pk})
-        return request.build_absolute_uri(path) if request else path
 
     def validate(self, attrs):
         if isinstance(attrs.get("query"), dict):  # a QueryDefinition: its terms are the structured form

@@ -14,12 +14,36 @@ from rest_framework.filters import OrderingFilter
 
 from config.api.pagination import PageOrSkipTakePagination
 from config.api.sharing import AccessRole, SharedModelViewSet
-from media_assets.api.asset_views import Conflict, HistoryEntrySerializer
+from media_assets.api.asset_views import Conflict, HistoryEntrySerializer, history_page_response
 from media_assets.api.catalog_serializers import CatalogSerializer, MetadataFieldSerializer, SmartFolderSerializer
 from media_assets.catalog import services
 from media_assets.catalog.access import CATALOG, SMART_FOLDER, visible_fields
 from media_assets.catalog.history import history_entries, sort_newest_first
 from media_assets.catalog.models import Catalog, CatalogShare, MetadataField, SmartFolder, SmartFolderShare
+
+
+class SharedWithGroupsViewSet(SharedModelViewSet):
+    """Catalogs and smart folders: listed with the caller's role on each, written with their `shares`."""
+
+    list_actions = frozenset()  # every row shows the caller's role
+    pagination_class = PageOrSkipTakePagination
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["id", "name", "date_created", "date_updated"]
+
+    def perform_create(self, serializer):
+        self.save_with_shares(serializer, owner=self.request.user)
+
+    def perform_update(self, serializer):
+        self.save_with_shares(serializer)
+
+    def save_with_shares(self, serializer, **fields) -> None:
+        with transaction.atomic():
+            shares = serializer.validated_data.pop("shares", None)
+            target = serializer.save(**fields)
+            if shares is not None:
+                services.shares_set(target=target, shares=shares)
+        # read again: the new shares, and the caller's role, for the response
+        serializer.instance = self.get_queryset().get(pk=target.pk)
 
 
 @extend_schema_view(
@@ -30,7 +54,7 @@ from media_assets.catalog.models import Catalog, CatalogShare, MetadataField, Sm
     partial_update=extend_schema(description="Only the owner changes a catalog, its read-only flag and its sharing."),
     destroy=extend_schema(description="Delete the catalog and everything in it (owner only)."),
 )
-class CatalogViewSet(SharedModelViewSet):
+class CatalogViewSet(SharedWithGroupsViewSet):
     """Catalogs: named collections of assets, shared with groups as viewer or editor."""
 
     queryset = Catalog.objects.select_related("owner").prefetch_related(
@@ -39,32 +63,9 @@ class CatalogViewSet(SharedModelViewSet):
     serializer_class = CatalogSerializer
     sharing = CATALOG
     write_roles = frozenset({AccessRole.OWNER})
-    list_actions = frozenset()  # every row shows the caller's role
-    pagination_class = PageOrSkipTakePagination
-    filter_backends = [OrderingFilter]
-    ordering_fields = ["id", "name", "date_created", "date_updated"]
 
     def write_denied_message(self, obj, role) -> str:
         return f"Only the owner of catalog {obj.name!r} changes it; you are a {role}."
-
-    def perform_create(self, serializer):
-        with transaction.atomic():
-            shares = serializer.validated_data.pop("shares", None)
-            catalog = serializer.save(owner=self.request.user)
-            if shares is not None:
-                services.shares_set(target=catalog, shares=shares)
-        serializer.instance = Catalog.objects.prefetch_related("shares__group").get(pk=catalog.pk)
-        serializer.instance.access_role = AccessRole.OWNER
-
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            shares = serializer.validated_data.pop("shares", None)
-            catalog = serializer.save()
-            if shares is not None:
-                services.shares_set(target=catalog, shares=shares)
-        role = catalog.access_role
-        serializer.instance = Catalog.objects.prefetch_related("shares__group").get(pk=catalog.pk)
-        serializer.instance.access_role = role
 
     @extend_schema(responses={200: HistoryEntrySerializer(many=True)},
                    description="Who created or changed the catalog and its sharing, newest first.")
@@ -75,10 +76,7 @@ class CatalogViewSet(SharedModelViewSet):
         entries += history_entries(
             CatalogShare.history.filter(catalog_id=catalog.pk).select_related("history_user", "group"), "share"
         )
-        page = self.paginate_queryset(sort_newest_first(entries))
-        for entry in page:
-            entry.pop("history_id", None)
-        return self.get_paginated_response(page)
+        return history_page_response(self, sort_newest_first(entries))
 
 
 #: ASCII digits, no more than an id holds ('²'.isdigit() is true, but int() refuses it)
@@ -146,7 +144,7 @@ class MetadataFieldViewSet(viewsets.ModelViewSet):
     partial_update=extend_schema(description="Change the folder (owner or editor); only the owner changes its shares."),
     destroy=extend_schema(description="Delete the folder (owner only); the assets stay."),
 )
-class SmartFolderViewSet(SharedModelViewSet):
+class SmartFolderViewSet(SharedWithGroupsViewSet):
     """Smart folders: named, saved queries; their assets are what matches when they are opened."""
 
     queryset = SmartFolder.objects.select_related("owner").prefetch_related(
@@ -154,30 +152,16 @@ class SmartFolderViewSet(SharedModelViewSet):
     )
     serializer_class = SmartFolderSerializer
     sharing = SMART_FOLDER
-    list_actions = frozenset()
-    pagination_class = PageOrSkipTakePagination
-    filter_backends = [OrderingFilter]
-    ordering_fields = ["id", "name", "date_created", "date_updated"]
 
     def perform_create(self, serializer):
         serializer.check_query()
-        with transaction.atomic():
-            shares = serializer.validated_data.pop("shares", None)
-            folder = serializer.save(owner=self.request.user)
-            if shares is not None:
-                services.shares_set(target=folder, shares=shares)
-        serializer.instance = self.get_queryset().get(pk=folder.pk)
+        super().perform_create(serializer)
 
     def perform_update(self, serializer):
         serializer.check_query()
-        shares = serializer.validated_data.pop("shares", None)
-        if shares is not None and serializer.instance.access_role != AccessRole.OWNER:
+        if serializer.validated_data.get("shares") is not None and serializer.instance.access_role != AccessRole.OWNER:
             raise PermissionDenied("Only the folder's owner changes who it is shared with.")
-        with transaction.atomic():
-            folder = serializer.save()
-            if shares is not None:
-                services.shares_set(target=folder, shares=shares)
-        serializer.instance = self.get_queryset().get(pk=folder.pk)
+        super().perform_update(serializer)
 
     def perform_destroy(self, instance):
         if instance.access_role != AccessRole.OWNER:

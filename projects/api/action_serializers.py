@@ -9,7 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.fields import JSONObjectField, JSONValueError, OwnedRelatedField, decode_escaped_json
+from config.api.fields import EscapedJSONField, JSONObjectField, OwnedRelatedField
 from media_assets.models import File
 from projects.animation import CURVES, presets_documentation
 from projects.merging import ATTRIBUTES, SOURCE_TYPES, TARGET_TYPES
@@ -35,29 +35,19 @@ class MergeInstructionSerializer(serializers.Serializer):
 
 
 @extend_schema_field(MergeInstructionSerializer(many=True))
-class MergeInstructionsField(serializers.Field):
+class MergeInstructionsField(EscapedJSONField):
     """A list of instructions, or a string of escaped JSON holding one (as OpenShot sends it)."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("default", list)
-        super().__init__(**kwargs)
+    blank = list
+    default_error_messages = {"not_list": "Must be a list of merge instructions (or a string holding one)."}
 
     def to_internal_value(self, data):
-        try:
-            data = decode_escaped_json(data, empty=[])
-        except JSONValueError as error:
-            raise serializers.ValidationError(f"{error}.") from None
-        except ValueError as error:
-            raise serializers.ValidationError(f"Not valid JSON: {error}.") from None
+        data = self.decoded(data)
         if isinstance(data, dict):  # {"instructions": [...]} or {} (none)
             data = data.get("instructions", data.get("merge", [])) if data else []
         if not isinstance(data, list):
-            raise serializers.ValidationError("Must be a list of merge instructions (or a string holding one).")
+            self.fail("not_list")
         return data
-
-    def to_representation(self, value):
-        return value
 
 
 class ProjectMergeSerializer(serializers.Serializer):

@@ -42,6 +42,13 @@ ZIP = OpenApiResponse(OpenApiTypes.BINARY, description="A ZIP archive (streamed)
 BAD = OpenApiResponse(description="Bad input: the body names what is wrong.")
 
 
+def _validated(serializer_class, data, **kwargs) -> dict:
+    """The action's input, validated by `serializer_class` (a 400 naming each problem)."""
+    params = serializer_class(data=data, **kwargs)
+    params.is_valid(raise_exception=True)
+    return params.validated_data
+
+
 def _zip_response(stream, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(stream, content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -64,9 +71,7 @@ class ProjectActionsMixin:
     def copy(self, request, pk=None):
         """A deep copy under a new name: files (media copied in storage), clips and effects; not exports."""
         project = self.get_object()
-        params = ProjectCopySerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        name = params.validated_data.get("name") or f"{project.name} (copy)"[:255]
+        name = _validated(ProjectCopySerializer, request.data).get("name") or f"{project.name} (copy)"[:255]
         clone = operations.project_copy(project=project, name=name, owner=request.user)
         return Response(self._project_serializer(clone).data, status=status.HTTP_201_CREATED)
 
@@ -79,9 +84,7 @@ class ProjectActionsMixin:
         An instruction that matches nothing is a 400 and nothing is merged.
         """
         project = self.get_object()
-        params = ProjectMergeSerializer(data=request.data, context=self.get_serializer_context())
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = _validated(ProjectMergeSerializer, request.data, context=self.get_serializer_context())
         instructions = parse_instructions(data["json"])
         operations.project_merge(project=project, source=data["project"], position=data["position"],
                                  layer=data["layer"], instructions=instructions, owner=request.user)
@@ -108,9 +111,7 @@ class ProjectActionsMixin:
         is unchanged.
         """
         project = self.get_object()
-        params = ProjectLoadSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = _validated(ProjectLoadSerializer, request.data)
         project_load(project=project, owner=request.user, data=data.get("json") or None, archive=data.get("archive"))
         return Response(self._project_serializer(project).data)
 
@@ -131,9 +132,8 @@ class ProjectActionsMixin:
     def download_format(self, request, pk=None):
         """A ZIP with a CMX 3600 EDL of one layer, Final Cut Pro 7 XML or OTIO of all layers, and the media they use."""
         project = self.get_object()
-        params = DownloadFormatSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        fmt, layer = params.validated_data["format"], params.validated_data["json"].get("layer")
+        data = _validated(DownloadFormatSerializer, request.data)
+        fmt, layer = data["format"], data["json"].get("layer")
         if fmt == "edl" and layer is None:
             used = sorted(set(Clip.objects.filter(project=project).values_list("layer", flat=True)))
             if len(used) != 1:
@@ -153,9 +153,7 @@ class ProjectActionsMixin:
     def files_find(self, request, pk=None):
         """The files used by clips overlapping a time range, optionally only those whose name contains a text."""
         project = self.get_object()
-        params = FilesFindSerializer(data=request.data if request.method == "POST" else request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = _validated(FilesFindSerializer, request.data if request.method == "POST" else request.query_params)
         files = operations.project_files_in_range(
             project=project, position=data["position_in_seconds"], length=data.get("length_in_seconds"),
             filename_contains=data["filename_contains"],
@@ -180,9 +178,7 @@ class ClipActionsMixin:
     def keyframes(self, request, pk=None):
         """Add (or replace) a point on a property's curve at a time into the clip (X = its source frame)."""
         clip = self.get_object()
-        params = KeyframeSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = _validated(KeyframeSerializer, request.data)
         clip = animation.keyframe_add(clip=clip, fps=self._fps(clip), prop=data["property"],
                                       seconds=data["position_in_seconds"], curve=animation.curve_name(data["curve"]),
                                       value=data["value"])
@@ -195,9 +191,7 @@ class ClipActionsMixin:
     def presets(self, request, pk=None):
         """Apply one of OpenShot's animation presets (fades, zooms, slides, rotation, layout)."""
         clip = self.get_object()
-        params = PresetSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = _validated(PresetSerializer, request.data)
         clip = animation.preset_apply(clip=clip, fps=self._fps(clip), preset=animation.preset_name(data["preset"]),
                                       length=data["length_in_seconds"], curve=animation.curve_name(data["curve"]))
         return self._clip_response(clip)
@@ -213,9 +207,7 @@ class ClipActionsMixin:
     def captions(self, request, pk=None):
         """Append VTT/SubRip captions (or the file's transcript) to the clip's Caption effect, creating it if needed."""
         clip = self.get_object()
-        params = CaptionsSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = _validated(CaptionsSerializer, request.data)
         clip = captions.captions_add(clip=clip, caption_text=data["caption_text"],
                                      append_file_transcript=data["append_file_transcript"],
                                      language=data["file_transcript_language"])

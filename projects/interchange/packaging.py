@@ -59,13 +59,17 @@ def _stored_chunks(name: str) -> Iterator[bytes]:
             yield chunk
 
 
-def _add_media(stream: ZipStream, files: list[File], names: dict[int, str]) -> None:
+def _archive(project_file: str, entry: str, files: list[File], names: dict[int, str]) -> ZipStream:
+    """A stream of the project file (at `entry`) and then each file's media (at its name in `names`)."""
+    stream = ZipStream(compress_type=ZIP_STORED, sized=True)
+    stream.add(project_file.encode("utf-8"), entry)
     for file in files:
         try:
             size = default_storage.size(file.media.name)
         except (FileNotFoundError, OSError) as error:
             raise ValidationError({"detail": [f"The media of file {file.pk} ({file.name}) is missing from storage."]}) from error
         stream.add(_stored_chunks(file.media.name), names[file.pk], size=size)
+    return stream
 
 
 def project_archive(project: Project) -> tuple[ZipStream, str]:
@@ -73,11 +77,8 @@ def project_archive(project: Project) -> tuple[ZipStream, str]:
     files = list(File.objects.filter(project=project).order_by("id"))
     names = media_names(files)
     stem = archive_stem(project)
-    stream = ZipStream(compress_type=ZIP_STORED, sized=True)
     osp = project_osp(project, media_path=lambda file: names[file.pk])
-    stream.add(json.dumps(osp, indent=2).encode("utf-8"), f"{stem}.osp")
-    _add_media(stream, files, names)
-    return stream, f"{stem}.zip"
+    return _archive(json.dumps(osp, indent=2), f"{stem}.osp", files, names), f"{stem}.zip"
 
 
 def format_archive(project: Project, *, format: str, layer: int | None) -> tuple[ZipStream, str]:
@@ -95,8 +96,5 @@ def format_archive(project: Project, *, format: str, layer: int | None) -> tuple
     else:
         text = editorial.otio_text(project, media_url=media_url)
     stem = archive_stem(project)
-    stream = ZipStream(compress_type=ZIP_STORED, sized=True)
     suffix = f"-layer{layer}" if format == "edl" else ""
-    stream.add(text.encode("utf-8"), f"{stem}{suffix}{FORMATS[format]}")
-    _add_media(stream, files, names)
-    return stream, f"{stem}{suffix}-{format}.zip"
+    return _archive(text, f"{stem}{suffix}{FORMATS[format]}", files, names), f"{stem}{suffix}-{format}.zip"

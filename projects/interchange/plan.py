@@ -22,9 +22,10 @@ class PlannedFile:
     alternatives: tuple[str, ...] = ()  # other paths that may name the same media
 
 
-@dataclass
-class PlannedClip:
-    file_key: str
+@dataclass(kw_only=True)
+class PlannedTimelineItem:
+    """What clips and effects share: a span of the timeline on a layer, and their json."""
+
     position: float
     start: float
     end: float
@@ -32,15 +33,15 @@ class PlannedClip:
     json: dict
 
 
-@dataclass
-class PlannedEffect:
+@dataclass(kw_only=True)
+class PlannedClip(PlannedTimelineItem):
+    file_key: str
+
+
+@dataclass(kw_only=True)
+class PlannedEffect(PlannedTimelineItem):
     type: str
     title: str
-    position: float
-    start: float
-    end: float
-    layer: int
-    json: dict
 
 
 @dataclass
