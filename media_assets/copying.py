@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.utils.text import get_valid_filename
 
 from media_assets.models import File, media_upload_to
+from media_assets.storage import open_stored
 
 log = logging.getLogger("montage.media")
 
@@ -44,7 +45,7 @@ def media_written() -> Iterator[list[str]]:
 def storage_copy(name: str, *, target_name: str) -> str:
     """Copy stored bytes to (a free name near) `target_name`, streamed; the name used."""
     try:
-        source = default_storage.open(name, "rb")
+        source, _size = open_stored(name)  # ranged reads on S3/Azure: never the whole object at once
     except (FileNotFoundError, OSError) as error:
         raise ValidationError({"detail": [f"The media {posixpath.basename(name)} is missing from storage."]}) from error
     with source:

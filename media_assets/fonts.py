@@ -11,7 +11,8 @@ machine's own fonts, only with these:
 * fonts added through `POST /info/fonts/`: checked to be TrueType/OpenType
   fonts with fontTools and FreeType, then kept in the media storage under
   `fonts/`, so every web server and render worker sees them (a worker whose
-  storage is not a local folder copies them to its cache folder first).
+  storage is not a local folder copies them to its media cache first,
+  media_assets.cache).
 
 The font list is cached per process and rebuilt whenever the set of font
 files changes (or on `fonts_refresh()`), so listing is cheap.
@@ -22,18 +23,17 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
-import shutil
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from fontTools.ttLib import TTFont, TTLibError
 from PIL import ImageFont
 
+from media_assets.cache import cached_media_path
 from media_assets.services import upload_local_path
 from media_assets.svg import FONT_SUFFIXES, shipped_font_files
 
@@ -41,8 +41,6 @@ log = logging.getLogger("montage.media")
 
 ADDED_FONTS_PREFIX = "fonts"
 MAX_FONT_BYTES = 20 * 1024 * 1024
-DEFAULT_FAMILY = "Bitstream Vera Sans"
-FALLBACK_FAMILY = "DejaVu Sans"
 
 # name table ids (OpenType spec): typographic family/subfamily win over the legacy ones
 _FAMILY_IDS = (16, 1)
@@ -131,12 +129,6 @@ def font_add(*, upload: UploadedFile) -> FontFace:
     return next(face for face in installed_fonts() if face.family == family and face.style == style)
 
 
-def font_face_dict(face: FontFace) -> dict:
-    data = asdict(face)
-    data.pop("path")
-    return data
-
-
 # --- internals -----------------------------------------------------------------------------------
 
 
@@ -177,25 +169,7 @@ def _added_font_paths() -> list[str]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     paths = []
-    for name in sorted(names):
+    for name in sorted(posixpath.basename(name) for name in names):  # Azure lists whole blob names
         if posixpath.splitext(name)[1].lower() in FONT_SUFFIXES:
-            paths.append(_local_font(f"{ADDED_FONTS_PREFIX}/{name}"))
+            paths.append(cached_media_path(f"{ADDED_FONTS_PREFIX}/{name}"))
     return paths
-
-
-def _local_font(name: str) -> str:
-    """A local path of a stored font: the file itself on a local storage, else a cached copy."""
-    try:
-        return default_storage.path(name)
-    except NotImplementedError:
-        pass
-    cached = Path(settings.DATA_DIR) / "cache" / "fonts" / name
-    size = default_storage.size(name)
-    if not cached.exists() or cached.stat().st_size != size:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(cached.suffix + ".part")
-        with default_storage.open(name, "rb") as source, open(partial, "wb") as target:
-            shutil.copyfileobj(source, target, 1024 * 1024)
-        partial.replace(cached)
-    return str(cached)
-

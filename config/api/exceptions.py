@@ -10,6 +10,7 @@ else is `{"detail": "…"}` with `detail` a string, never a list. A URL that
 names nothing is a JSON 404 too, except for a browser asking for a page.
 """
 
+import re
 import traceback
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,6 +18,9 @@ from django.http import JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str, always a lone one
 
 
 def exception_handler(exc, context):
@@ -28,8 +32,20 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     response = drf_exception_handler(exc, context)
     if response is not None:
-        response.data = _detail_as_text(response.data)
+        response.data = _writable(_detail_as_text(response.data))
     return response
+
+
+def _writable(data):
+    """Error messages that echo the client's text (DRF's "not a valid choice") with any lone surrogate, which
+    a `\\ud800` escape in a JSON body can carry and no encoder can write, shown as U+FFFD."""
+    if isinstance(data, str):
+        return data if data.isascii() or not _SURROGATE.search(data) else _SURROGATE.sub("\ufffd", data)
+    if isinstance(data, dict):
+        return {_writable(key): _writable(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_writable(item) for item in data]
+    return data
 
 
 def _raised_decoding_json(exc: BaseException) -> bool:

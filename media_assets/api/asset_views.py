@@ -61,6 +61,14 @@ class HistoryEntrySerializer(serializers.Serializer):
     summary = serializers.CharField()
 
 
+def history_page_response(view, entries: list[dict]) -> Response:
+    """The view's page of history entries (newest first), without the key they were ordered by."""
+    page = view.paginate_queryset(entries)
+    for entry in page:
+        entry.pop("history_id", None)
+    return view.get_paginated_response(page)
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The object is in use."
@@ -252,6 +260,8 @@ class AssetViewSet(SharedModelViewSet):
         return response
 
     def create(self, request, *args, **kwargs):
+        if not isinstance(request.data, dict):  # a QueryDict is a dict too; a JSON list or scalar is not
+            raise ValidationError({"non_field_errors": ["Give the asset as an object of fields."]})
         catalog = self.get_parent() or self._catalog_from_body(request)
         require_content_writer(request.user, catalog, role=catalog.access_role)
         data = request.data
@@ -384,11 +394,7 @@ class AssetViewSet(SharedModelViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request, *args, **kwargs):
         asset = self.get_object()
-        entries = history_of_asset(asset)
-        page = self.paginate_queryset(entries)
-        for entry in page:
-            entry.pop("history_id", None)
-        return self.get_paginated_response(page)
+        return history_page_response(self, history_of_asset(asset))
 
     @extend_schema(request=AddToProjectSerializer, responses={201: ClipSerializer},
                    description="Place the asset's range (its selection in2–out2 when set) on one of your projects' "

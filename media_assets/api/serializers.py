@@ -82,6 +82,8 @@ class StorageRequestSerializer(serializers.Serializer):
 
     backend = serializers.ChoiceField(
         choices=StorageBackend.choices, default=StorageBackend.LOCAL,
+        # DRF's message echoes the input, and a lone surrogate in it cannot be rendered (a 500)
+        error_messages={"invalid_choice": f"Use one of: {', '.join(StorageBackend.values)}."},
         help_text="local: each stored object measured; cloud: everything in the objects' storage folders; "
                   "json: the sizes recorded when the objects were stored.",
     )

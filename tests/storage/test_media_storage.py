@@ -11,6 +11,7 @@ from requests.structures import CaseInsensitiveDict
 
 from media_assets.models import File
 from tests.factories import create_project, ok, upload_file
+from tests.media_assets.test_titles_and_fonts import make_font
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,23 @@ def test_replacing_the_media_stores_the_new_bytes(api, storage, video_path, imag
         patched = ok(api.patch(file["url"], {"media": handle}, format="multipart"))
     assert patched["json"]["media_type"] == "image"
     assert storage.names() == [patched["json"]["path"]]
+
+
+def test_a_copy_has_its_own_bytes_in_the_backend(api, storage, video_path):
+    file = upload_file(api, create_project(api), video_path)
+    copy = ok(api.post(f"/files/{file['id']}/copy/", {"name": "copy.mp4"}, format="json"), 201)
+    assert copy["json"]["path"] != file["json"]["path"]
+    assert storage.names() == sorted([file["json"]["path"], copy["json"]["path"]])
+    assert storage.read(copy["json"]["path"]) == video_path.read_bytes()
+
+
+def test_an_added_font_is_stored_in_the_backend_and_draws_titles(api, storage, tmp_path):
+    path = make_font(tmp_path / "montage-cloud.ttf", "Montage Cloud Sans")
+    with open(path, "rb") as handle:
+        listing = ok(api.post("/info/fonts/", {"font_file": handle}, format="multipart"), 201)
+    assert {"family": "Montage Cloud Sans", "styles": ["Regular"], "source": "added"} in listing["fonts"]
+    assert storage.names() == ["fonts/Montage-Cloud-Sans-Regular.ttf"]
+    project = create_project(api)
+    title = ok(api.post(f"/projects/{project['id']}/title/", {"text": "AAA", "font_name": "Montage Cloud Sans"},
+                        format="json"), 201)
+    assert api.get(f"/files/{title['id']}/thumbnail/?image_format=PNG").status_code == 200

@@ -34,6 +34,15 @@ def test_a_files_storage_is_its_size_by_every_backend(api, storage, video_path):
         assert ok(cloud) == {"backend": "cloud", "storage": size}
 
 
+@pytest.mark.parametrize("backend", ["disk", "a\\ud800"])
+def test_an_unknown_backend_is_a_400_that_names_the_choices(api, image_path, backend):
+    file = upload_file(api, create_project(api), image_path)
+    body = '{"backend": "%s"}' % backend  # sent raw: the test client cannot encode a lone surrogate
+    response = api.post(f"/files/{file['id']}/storage/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.data["backend"] == ["Use one of: local, cloud, json."]
+
+
 @pytest.mark.parametrize("storage", ["s3", "azure"], indirect=True)
 def test_cloud_counts_everything_in_the_same_storage_folder(api, storage, video_path, image_path):
     project = create_project(api)

@@ -184,3 +184,13 @@ def test_a_nul_in_a_smart_folders_query_is_a_400_even_where_the_term_ignores_it(
 def test_a_field_list_scoped_to_an_odd_catalog_id_is_a_400(api):
     response = api.get("/fields/", {"catalog": "²"})
     assert response.status_code == 400 and "catalog" in response.data, response.data
+
+
+@pytest.mark.parametrize("body", ["[]", '[{"name": "A"}]', '"A"', "1", "null"])
+@pytest.mark.parametrize("nested", [False, True])
+def test_an_asset_body_that_is_not_an_object_is_a_400(api, catalog, body, nested):
+    url = f"/catalogs/{catalog['id']}/assets/" if nested else "/assets/"
+    response = api.post(url, body, content_type="application/json")
+    assert response.status_code == 400, response.data
+    assert "object" in str(response.data), response.data
+    assert not Asset.objects.exists()
