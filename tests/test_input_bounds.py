@@ -322,11 +322,11 @@ def test_the_browsable_api_still_answers_browsers(api):
 @pytest.mark.parametrize(("path", "body"), [
     ("/exports/", '{"project": 1, "export_type": "\\ud800"}'),
     ("/projects/", '{"name": "x", "channel_layout": "\\udfff"}'),
-    ("/files/1/storage/", '{"backend": "a\\ud800"}'),
+    ("/files/{file}/storage/", '{"backend": "a\\ud800"}'),
     ("/projects/", '{"name": "x", "\\ud800": 1, "video_codec": ["\\ud800"]}'),
 ])
 def test_an_error_that_echoes_text_with_a_lone_surrogate_is_still_a_400(api, project, file, path, body):
     """A \\ud800 escape is valid JSON; DRF's "not a valid choice" repeats it, and that answer must still be written."""
-    response = api.generic("POST", path, body, content_type="application/json")
+    response = api.generic("POST", path.format(file=file["id"]), body, content_type="application/json")
     assert response.status_code == 400, response.content[:300]
     assert json.loads(response.content)
