@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Max
 
+from config.media.image_formats import image_format as image_format_named
 from exports.building import output_for, project_timeline
 from exports.models import Export, ExportType
 from exports.rasterising import rasterise_vector_media
@@ -28,10 +29,6 @@ from projects.models import Clip, Effect, Project
 
 log = logging.getLogger("montage.render")
 
-MIME = {"jpg": "image/jpeg", "png": "image/png", "bmp": "image/bmp", "ppm": "image/x-portable-pixmap",
-        "gif": "image/gif", "webp": "image/webp", "xbm": "image/x-xbitmap", "xpm": "image/x-xpixmap"}
-#: thumbnail formats ffmpeg does not write; Pillow converts a PNG frame
-PILLOW_ONLY_FORMATS = frozenset({"xbm", "xpm"})
 
 
 class PreviewUnavailable(Exception):
@@ -64,7 +61,7 @@ def project_thumbnail(*, project: Project, params: dict, wait_seconds: float | N
     if not Clip.objects.filter(project=project).exists():
         raise PreviewUnavailable("The project has no clips, so there is no frame to show.")
     image_format = params["image_format"]
-    if image_format in PILLOW_ONLY_FORMATS:
+    if not image_format_named(image_format).ffmpeg_writes:  # Pillow converts a PNG frame
         return _converted(project, params, wait_seconds)
     key = _state_key(project, params)
     target = _cache_path(key, image_format)
@@ -79,7 +76,7 @@ def project_thumbnail(*, project: Project, params: dict, wait_seconds: float | N
             if time.monotonic() > deadline:
                 raise PreviewTimedOut("The frame is taking too long to render; try again shortly.")
             time.sleep(0.05)
-    return target, MIME.get(image_format, "application/octet-stream")
+    return target, image_format_named(image_format).mime_type
 
 
 def _converted(project: Project, params: dict, wait_seconds: float | None) -> tuple[Path, str]:
@@ -91,7 +88,7 @@ def _converted(project: Project, params: dict, wait_seconds: float | None) -> tu
         partial = target.with_suffix(target.suffix + ".part")
         partial.write_bytes(data)
         partial.replace(target)
-    return target, MIME[params["image_format"]]
+    return target, image_format_named(params["image_format"]).mime_type
 
 
 def project_frame_render(*, project_id: int, params: dict, target: str) -> None:

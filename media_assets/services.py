@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from config.media.image_formats import image_format as lookup_image_format, mime_type_for_suffix
 from media_assets.cache import cached_media_path
 from media_assets.models import File
 from media_assets.probe import NotMedia, probe_media
@@ -155,7 +156,7 @@ def file_thumbnail(*, file: File, frame_number: int, width: int, height: int, im
     cache_dir = Path(settings.THUMBNAIL_CACHE_DIR)
     cached = next(cache_dir.glob(f"{key}.*"), None) if cache_dir.exists() else None
     if cached is not None:
-        return cached, _MIME_BY_SUFFIX.get(cached.suffix, "application/octet-stream")
+        return cached, mime_type_for_suffix(cached.suffix)
     from media_assets.fonts import font_file_paths  # fonts imports this module
 
     data, mime = render_frame(
@@ -163,15 +164,8 @@ def file_thumbnail(*, file: File, frame_number: int, width: int, height: int, im
         image_format=image_format, quality=quality, font_files=font_file_paths(),
     )
     cache_dir.mkdir(parents=True, exist_ok=True)
-    target = cache_dir / f"{key}{_SUFFIX_BY_MIME.get(mime, '.bin')}"
+    target = cache_dir / f"{key}{lookup_image_format(image_format).suffix}"
     partial = target.with_suffix(target.suffix + ".part")
     partial.write_bytes(data)
     partial.replace(target)  # atomic: a concurrent reader never sees half an image
     return target, mime
-
-
-_SUFFIX_BY_MIME = {
-    "image/jpeg": ".jpg", "image/png": ".png", "image/bmp": ".bmp", "image/x-portable-pixmap": ".ppm",
-    "image/gif": ".gif", "image/webp": ".webp", "image/x-xbitmap": ".xbm", "image/x-xpixmap": ".xpm",
-}
-_MIME_BY_SUFFIX = {suffix: mime for mime, suffix in _SUFFIX_BY_MIME.items()}

@@ -36,6 +36,7 @@ from av.audio.resampler import AudioResampler
 from av.container import InputContainer
 from PIL import Image, ImageDraw, ImageOps
 
+from config.media.image_formats import QUALITY_FORMATS, image_format as lookup_image_format
 from media_assets.probe import (
     DEFAULT_MAX_IMAGE_PIXELS,
     NotMedia,
@@ -44,20 +45,6 @@ from media_assets.probe import (
     open_still_image,
 )
 from media_assets.svg import SvgRefused, rasterise_svg, read_svg
-
-# Requested name (any case) -> (Pillow format, MIME type).
-IMAGE_FORMATS = {
-    "JPG": ("JPEG", "image/jpeg"),
-    "JPEG": ("JPEG", "image/jpeg"),
-    "PNG": ("PNG", "image/png"),
-    "BMP": ("BMP", "image/bmp"),
-    "PPM": ("PPM", "image/x-portable-pixmap"),
-    "GIF": ("GIF", "image/gif"),
-    "WEBP": ("WEBP", "image/webp"),
-    "XBM": ("XBM", "image/x-xbitmap"),
-    "XPM": ("XPM", "image/x-xpixmap"),
-}
-QUALITY_FORMATS = frozenset({"JPEG", "WEBP"})
 
 MAX_DIMENSION = 7680
 BACKGROUND = (0, 0, 0)
@@ -114,11 +101,8 @@ def reencode(path: str, image_format: str, quality: int = 100) -> tuple[bytes, s
 
 
 def _output_format(image_format: str) -> tuple[str, str]:
-    try:
-        return IMAGE_FORMATS[image_format.upper()]
-    except KeyError:
-        valid = ", ".join(IMAGE_FORMATS)
-        raise ValueError(f"image format {image_format!r} is not supported; use one of {valid}") from None
+    fmt = lookup_image_format(image_format)
+    return fmt.pillow, fmt.mime_type
 
 
 def _require_between(name: str, value: int, low: int, high: int) -> None:

@@ -9,7 +9,7 @@ from config.api.serializers import OwnedSerializer
 from media_assets import cloud, imports
 from media_assets.models import File
 from media_assets.storage import StorageBackend
-from media_assets.thumbnails import IMAGE_FORMATS
+from config.media.image_formats import IMAGE_FORMATS
 from projects.models import Project
 
 
@@ -74,7 +74,7 @@ class ThumbnailSerializer(serializers.Serializer):
         name = value.strip().upper().lstrip(".")
         if name not in IMAGE_FORMATS:
             raise serializers.ValidationError(f"Use one of {', '.join(sorted(IMAGE_FORMATS))}.")
-        return IMAGE_FORMATS[name][0]
+        return IMAGE_FORMATS[name].pillow
 
 
 class StorageRequestSerializer(serializers.Serializer):
