@@ -36,6 +36,7 @@ from config.media.timeline import (
     Interpolation,
     ScaleMode,
     constant_curve,
+    seconds_to_frame,
 )
 from projects.models import Clip
 from projects.properties import curve_error
@@ -101,7 +102,7 @@ def _normalise(text: str) -> str:
 
 def source_frame(clip: Clip, seconds_into_clip: float, fps: float) -> int:
     """The 1-based source frame shown `seconds_into_clip` after the clip starts (libopenshot's rounding)."""
-    return int(math.floor((clip.start + seconds_into_clip) * fps + 0.5)) + 1
+    return seconds_to_frame(clip.start + seconds_into_clip, fps) + 1
 
 
 def _point(x: int, y: float, curve: str) -> dict:

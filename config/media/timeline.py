@@ -11,12 +11,15 @@ end) is seconds from 0 to MAX_TIMELINE_SECONDS, so the latest frame an
 item can reach is at position + (end - start) <= MAX_TIMELINE_END_SECONDS;
 layers are within MAX_LAYER, curve coordinates within MAX_CURVE_VALUE.
 The renderer turns them into frame numbers and ffmpeg expressions, which
-must not overflow.
+must not overflow. Seconds become frames with libopenshot's rounding
+(`seconds_to_frame`), wherever a frame number is worked out.
 """
 
 from __future__ import annotations
 
+import math
 from enum import IntEnum
+from fractions import Fraction
 from typing import Any
 
 #: the longest time a timeline holds: a week, far beyond any edit, far below what overflows a frame count
@@ -143,3 +146,13 @@ WAVE_COLOR_DEFAULTS: dict[str, int] = {"red": 0, "green": 123, "blue": 255, "alp
 def constant_curve(value: float) -> dict:
     """libopenshot's `Keyframe(value)` as json: one constant point at frame 1."""
     return {"Points": [{"co": {"X": 1, "Y": value}, "interpolation": int(Interpolation.CONSTANT)}]}
+
+
+def round_half_away(value: float) -> int:
+    """C's round(): halves go away from zero (Python's round() goes to even)."""
+    return int(math.floor(value + 0.5)) if value >= 0 else -int(math.floor(-value + 0.5))
+
+
+def seconds_to_frame(seconds: float, fps: Fraction | float) -> int:
+    """libopenshot's `round(seconds * fps.ToDouble())`: the 0-based frame a time falls on."""
+    return round_half_away(float(seconds) * float(fps))

@@ -20,6 +20,8 @@ from config.media.timeline import (  # noqa: F401 - re-exported: the renderer's 
     MAX_TIMELINE_SECONDS,
     Gravity,
     ScaleMode,
+    round_half_away,
+    seconds_to_frame,
 )
 
 from .errors import RenderError
@@ -133,16 +135,6 @@ class Timeline:
     clips: tuple[Clip, ...]
     effects: tuple[Effect, ...]  # timeline effects: the layer they sit on, over their time span
     output: Output
-
-
-def round_half_away(value: float) -> int:
-    """C's round(): halves go away from zero (Python's round() goes to even)."""
-    return int(math.floor(value + 0.5)) if value >= 0 else -int(math.floor(-value + 0.5))
-
-
-def seconds_to_frame(seconds: float, fps: Fraction) -> int:
-    """libopenshot's `round(seconds * fps.ToDouble())`."""
-    return round_half_away(float(seconds) * float(fps))
 
 
 def clip_last_frame(clip: Clip, fps: Fraction) -> int:

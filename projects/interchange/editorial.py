@@ -35,7 +35,7 @@ from typing import Any, Callable
 import opentimelineio as otio
 from opentimelineio import opentime
 
-from config.media.timeline import MAX_TIMELINE_END_SECONDS, MAX_TIMELINE_SECONDS
+from config.media.timeline import MAX_TIMELINE_END_SECONDS, MAX_TIMELINE_SECONDS, seconds_to_frame
 from media_assets.models import File
 from projects.interchange.osp import PROJECT_JSON_KEYS, project_settings
 from projects.models import Clip, Effect, Project
@@ -60,8 +60,7 @@ class _Cut:
 
 
 def _frame(seconds: float, fps: Fraction) -> int:
-    value = float(seconds) * float(fps)
-    return int(math.floor(value + 0.5))  # libopenshot's round(): halves away from zero (seconds are >= 0)
+    return seconds_to_frame(seconds, fps)
 
 
 def _check_times(clip: Clip) -> None:
