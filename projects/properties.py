@@ -27,9 +27,7 @@ from config.media.timeline import (  # noqa: F401 - re-exported for the API's va
     MAX_LAYER,
     MAX_TIMELINE_SECONDS,
     WAVE_COLOR_DEFAULTS,
-    Gravity,
     Interpolation,
-    ScaleMode,
     constant_curve,
 )
 

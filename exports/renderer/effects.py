@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Callable
 
-from config.media.effects import EFFECT_KINDS, EffectKind, PropertySpec  # noqa: F401 - PropertySpec re-exported
+from config.media.effects import EFFECT_KINDS, EffectKind
 
 from . import effect_filters as filters
 from .captions import caption

@@ -21,6 +21,7 @@ from exports.renderer import Clip, Media, Output, Timeline, timeline_frame_count
 from exports.renderer import effects as renderer_effects
 from exports.renderer import keyframes, properties, timeline
 from exports.renderer.errors import RenderError
+from projects import animation
 from projects import properties as api_properties
 from projects.api.action_serializers import CaptionsSerializer
 
@@ -30,8 +31,8 @@ STILL = Media(path="still.png", media_type="image", has_video=True, has_audio=Fa
 
 def test_the_api_and_the_renderer_name_the_same_enumerations_and_limits():
     assert api_properties.MAX_TIMELINE_SECONDS == timeline.MAX_TIMELINE_SECONDS == 7 * 86400
-    for name in ("Gravity", "ScaleMode", "Interpolation"):
-        assert getattr(api_properties, name) is getattr(shared, name)
+    assert api_properties.Interpolation is shared.Interpolation
+    assert animation.Gravity is shared.Gravity and animation.ScaleMode is shared.ScaleMode
     assert timeline.Gravity is shared.Gravity and timeline.ScaleMode is shared.ScaleMode
     assert keyframes.Interpolation is shared.Interpolation
     assert keyframes.DEFAULT_HANDLE_LEFT == shared.DEFAULT_HANDLE_LEFT
