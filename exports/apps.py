@@ -4,10 +4,3 @@ from django.apps import AppConfig
 class ExportsConfig(AppConfig):
     name = "exports"
     verbose_name = "Exports and renders"
-
-    def ready(self):
-        from exports.renderer.effects import EFFECTS
-        from projects.properties import EFFECT_JSON_DEFAULTS
-
-        # Effects' json is answered complete, like clips'; the defaults are the renderer's.
-        EFFECT_JSON_DEFAULTS.update({name: spec.json_defaults() for name, spec in EFFECTS.items()})
