@@ -11,3 +11,9 @@ class ExportsConfig(AppConfig):
 
         # Effects' json is answered complete, like clips'; the defaults are the renderer's.
         EFFECT_JSON_DEFAULTS.update({name: spec.json_defaults() for name, spec in EFFECTS.items()})
+
+        # Deleting a project deletes the exports' rendered outputs from storage too (after commit).
+        from exports.services import export_outputs_of_project
+        from projects.services import project_storage_hook
+
+        project_storage_hook(export_outputs_of_project)
