@@ -173,6 +173,14 @@ def _record_failure(kind: JobKind, pk: int, reason: str) -> None:
         kind.on_failed(pk, reason)
 
 
+class JobFailed(Exception):
+    """Raised by a job's work: it cannot be done, and the message says why (for the client)."""
+
+
+class JobCancelled(Exception):
+    """Raised by a job's work when its reporter says the job was cancelled."""
+
+
 def job_run(*, kind: str, pk: int, work: Callable[[Job, JobReporter], dict], worker: str = WORKER_ID) -> None:
     """Run one `Job` row: claim it, call `work(job, reporter)` for its result, record how it ended.
 
@@ -203,14 +211,6 @@ def job_run(*, kind: str, pk: int, work: Callable[[Job, JobReporter], dict], wor
         return
     if not job_finish(kind=registered, pk=pk, result=result):
         job_fail(kind=registered, pk=pk, reason=CANCELLED, from_statuses=(JobStatus.CANCEL,))
-
-
-class JobFailed(Exception):
-    """Raised by a job's work: it cannot be done, and the message says why (for the client)."""
-
-
-class JobCancelled(Exception):
-    """Raised by a job's work when its reporter says the job was cancelled."""
 
 
 # --- cancelling --------------------------------------------------------------------------------
