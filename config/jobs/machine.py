@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 import dramatiq
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -184,6 +185,10 @@ class JobCancelled(Exception):
 def job_run(*, kind: str, pk: int, work: Callable[[Job, JobReporter], dict], worker: str = WORKER_ID) -> None:
     """Run one `Job` row: claim it, call `work(job, reporter)` for its result, record how it ended.
 
+    A result's `storage_name` names an object the job stored and owns: it
+    is deleted with the job's target (`job_delete_for_target`), or at once
+    if the job was cancelled or deleted before it could finish.
+
     `work` raises `JobFailed` with a reason for the client; any other
     exception is a bug: logged once with its traceback, the job failed with
     a plain sentence (re-running it would only fail again).
@@ -210,6 +215,9 @@ def job_run(*, kind: str, pk: int, work: Callable[[Job, JobReporter], dict], wor
             "Montage and it has been logged."))
         return
     if not job_finish(kind=registered, pk=pk, result=result):
+        # Cancelled while finishing, or deleted with its target: what it stored must not linger.
+        if (result or {}).get("storage_name"):
+            default_storage.delete(result["storage_name"])
         job_fail(kind=registered, pk=pk, reason=CANCELLED, from_statuses=(JobStatus.CANCEL,))
 
 
