@@ -109,9 +109,14 @@ def imports_in(source: str, module: str, is_package: bool = False) -> list[Impor
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value:
                 target = first.value
-                if target.startswith("."):  # relative to the `package` argument, or to this module's package
+                if target.startswith("."):  # relative to the `package` argument, else to this module's package
                     level = len(target) - len(target.lstrip("."))
-                    target = _resolve_relative(module, is_package, level, target.lstrip(".") or None)
+                    package = next((kw.value.value for kw in node.keywords if kw.arg == "package"
+                                    and isinstance(kw.value, ast.Constant)), None)
+                    if package is None and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                        package = node.args[1].value
+                    anchor, anchor_is_package = (package, True) if isinstance(package, str) else (module, is_package)
+                    target = _resolve_relative(anchor, anchor_is_package, level, target.lstrip(".") or None)
                 found.append(Import(node.lineno, target, how))
     return found
 
@@ -144,7 +149,7 @@ def violations_in(source: str, path: str) -> list[Violation]:
             rule = (f"{LAYERS[own]} may import only {allowed} (the direction is {DIRECTION}); move the code "
                     f"that needs {LAYERS[layer]} into {LAYERS[layer]}, or announce a hook it listens to; "
                     f"to name one of its models use django.apps.apps.get_model")
-        elif target.split(".")[0] == "tests" or (".tests" in f".{target}" and layer is not None and layer != own):
+        elif target.split(".")[0] == "tests" or ("tests" in target.split(".")[1:] and layer not in (None, own)):
             rule = "the apps never import the test suite"
         elif pure is not None and _is_django(target):
             rule = f"{pure} is pure: it imports no Django"
@@ -249,6 +254,14 @@ def test_checker_keeps_the_renderer_pure():
     assert len(violations_in("from rest_framework import serializers\n", "config/media/example.py")) == 1
 
 
+def test_checker_resolves_relative_string_imports_against_their_package():
+    source = "import importlib\nimportlib.import_module('.tasks', package='exports')\nimportlib.import_module('.fonts')\n"
+    assert [(v.line, v.target) for v in violations_in(source, "media_assets/example.py")] == [(2, "exports.tasks")]
+
+
 def test_checker_reports_imports_of_the_test_suite():
     [violation] = violations_in("from tests.factories import make_user\n", "projects/example.py")
     assert "never import the test suite" in violation.rule
+    [violation] = violations_in("import media_assets.tests.helpers\n", "projects/example.py")
+    assert "never import the test suite" in violation.rule
+    assert violations_in("from media_assets import tests_of_fonts\n", "projects/example.py") == []
