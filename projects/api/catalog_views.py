@@ -43,6 +43,7 @@ class AssetPlacementViewSet(SharedModelViewSet):
     serializer_class = AddToProjectSerializer
     sharing = ASSET
     read_actions = frozenset({"add_to_project"})
+    filter_backends = []  # one asset: no list filters (the ordering filter would take the body's fields for its own)
 
     @extend_schema(request=AddToProjectSerializer, responses={201: ClipSerializer},
                    description="Place the asset's range (its selection in2–out2 when set) on one of your projects' "

@@ -7,7 +7,6 @@ before the router's.
 """
 
 from django.urls import path, re_path
-from rest_framework.urlpatterns import format_suffix_patterns
 
 from config.api.routes import COLLECTION
 from projects.api.catalog_views import AssetPlacementViewSet
@@ -26,9 +25,8 @@ urlpatterns = [
     path("projects/<int:parent_pk>/effects/", EffectViewSet.as_view(COLLECTION), name="project-effects"),
     # titles make Files (media_assets), in a project
     path("projects/<int:pk>/title/", ProjectTitleActions.as_view({"post": "title"}), name="project-title"),
-    # the patterns (with the format suffix) the router gave this action when it lived on the asset viewset
-    *format_suffix_patterns([
-        re_path(r"^assets/(?P<pk>[^/.]+)/add-to-project/$", AssetPlacementViewSet.as_view({"post": "add_to_project"}),
-                name="asset-add-to-project"),
-    ]),
+    # placing an asset makes a Clip; the URL name is the one the asset's `actions` list
+    # (the router's own detail pattern, so the id is matched and documented like every other asset route's)
+    re_path(r"^assets/(?P<pk>[^/.]+)/add-to-project/$", AssetPlacementViewSet.as_view({"post": "add_to_project"}),
+            name="asset-add-to-project"),
 ]
