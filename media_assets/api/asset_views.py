@@ -28,7 +28,7 @@ from config.api.viewsets import _with_value
 from config.api.streaming import stream_file
 from media_assets import imports
 from media_assets import services as media_services
-from media_assets.api.asset_requests import AddToProjectSerializer, AssetBulkPatchSerializer, SearchSerializer
+from media_assets.api.asset_requests import AssetBulkPatchSerializer, SearchSerializer
 from media_assets.api.asset_serializers import AssetSerializer
 from media_assets.api.serializers import ThumbnailSerializer
 from media_assets.api.views import stream_media
@@ -46,7 +46,6 @@ from media_assets.catalog.listing import (
 )
 from media_assets.catalog.models import Asset, Marker, SequenceItem, SmartFolder
 from media_assets.query import QueryError, parse_terms
-from projects.api.serializers import ClipSerializer
 
 class HistoryEntrySerializer(serializers.Serializer):
     """One history entry (documentation only: entries are built by media_assets.catalog.history)."""
@@ -163,7 +162,7 @@ class AssetViewSet(SharedModelViewSet):
     filter_backends = [AssetQueryFilter]
     pagination_class = AssetPagination
     list_actions = frozenset({"list", "search"})
-    read_actions = frozenset({"search", "add_to_project"})
+    read_actions = frozenset({"search"})
 
     # -- what is loaded -------------------------------------------------------------
 
@@ -395,21 +394,6 @@ class AssetViewSet(SharedModelViewSet):
     def history(self, request, *args, **kwargs):
         asset = self.get_object()
         return history_page_response(self, history_of_asset(asset))
-
-    @extend_schema(request=AddToProjectSerializer, responses={201: ClipSerializer},
-                   description="Place the asset's range (its selection in2–out2 when set) on one of your projects' "
-                               "timelines as a clip, in one call, without copying media.")
-    @action(detail=True, methods=["post"], url_path="add-to-project")
-    def add_to_project(self, request, *args, **kwargs):
-        asset = self.get_object()
-        body = AddToProjectSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        options = body.validated_data
-        clip = services.asset_add_to_project(
-            asset=asset, project=options["project"], user=request.user, position=options["position"],
-            layer=options["layer"], selection=options["selection"],
-        )
-        return Response(ClipSerializer(clip, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The media's bytes.")})
     @action(detail=True, methods=["get"], renderer_classes=[BinaryRenderer, JSONRenderer])

@@ -18,6 +18,7 @@ from media_assets import cloud, services
 from media_assets.api.actions import FileActionsMixin
 from media_assets.api.serializers import (
     FileSerializer,
+    Project,
     StorageRequestSerializer,
     StorageResponseSerializer,
     ThumbnailSerializer,
@@ -26,7 +27,6 @@ from media_assets.filters import FileFilter
 from media_assets.imports import file_import
 from media_assets.models import File
 from media_assets.storage import open_stored, signed_url, storage_used
-from projects.models import Project
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY, description="The bytes.")
 SIGNED_REDIRECT = OpenApiResponse(description="S3/Azure storage: Location is a short-lived signed URL of the bytes.")
