@@ -246,3 +246,15 @@ def test_subscribing_twice_is_one_subscription(user, image_path, announced, comm
     with commit():
         file_ingest(source=SimpleUploadedFile("still.png", image_path.read_bytes()), owner=user)
     assert len(announced.calls) == 1
+
+
+def test_stored_bytes_without_a_probe_are_probed_once_from_storage(api, user, video_path, announced, probes, commit):
+    project = create_project(api)
+    original = File.objects.get(pk=upload_file(api, project, video_path)["id"])
+    del probes[:], announced.calls[:]
+    with commit():
+        copy = file_ingest(source=ingest.StoredMedia(original.media.name), owner=user, name="again.mp4",
+                           origin=IngestOrigin.COPY)
+    assert len(probes) == 1 and copy.json["media_type"] == "video" and copy.media.name.endswith("again.mp4")
+    assert copy.media.name != original.media.name
+    assert announced.calls == [(copy.pk, IngestOrigin.COPY)]
