@@ -55,7 +55,7 @@ class FileSerializer(OwnedSerializer):
         return attrs
 
     def create(self, validated_data):
-        raise NotImplementedError("FileViewSet creates files through media_assets.services.file_ingest")
+        raise NotImplementedError("FileViewSet creates files through media_assets.ingest.file_ingest")
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from media_assets.catalog.models import Asset, Catalog, Marker, MetadataField, SequenceItem
-from media_assets.services import file_ingest
+from media_assets.ingest import file_ingest
 from media_assets.timecode import frames_to_seconds
 
 log = logging.getLogger("montage.catalog")
@@ -51,10 +51,15 @@ def _derive(asset: Asset) -> None:
 
 
 @transaction.atomic
-def asset_create(*, catalog: Catalog, user, fields: dict, upload=None, seq_items: list | None = None) -> Asset:
-    """A new asset; with `upload`, the media File is ingested (outside any project) in the same step."""
+def asset_create(*, catalog: Catalog, user, fields: dict, upload=None, probe: dict | None = None,
+                 seq_items: list | None = None) -> Asset:
+    """A new asset; with `upload`, the media File is ingested (outside any project) in the same step.
+
+    `probe` is the upload's probe when the caller has it (the serializer
+    probed to validate), so the bytes are probed once.
+    """
     if upload is not None:
-        fields["file"] = file_ingest(owner=user, project=None, upload=upload, client_json={})
+        fields["file"] = file_ingest(source=upload, owner=user, project=None, json={}, probe=probe)
     asset = Asset(catalog=catalog, created_by=user, **fields)
     _derive(asset)
     asset.save()
