@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import permissions, routers
 
 from config.api.auth import TokenView
+from config.workers.api import WorkersView
 from exports.api.project_views import EffectsInfoView, InfoView, ProjectRenderActions, ProjectStorageActions
 from exports.api.views import ExportViewSet
 from media_assets.api.actions import ProjectTitleActions
@@ -64,6 +65,7 @@ urlpatterns = [
     path("info/effects/", EffectsInfoView.as_view(), name="info-effects"),
     path("info/fonts/", FontsView.as_view(), name="info-fonts"),
     path("info/fonts/thumbnail/", FontsThumbnailView.as_view(), name="info-fonts-thumbnail"),
+    path("info/workers/", WorkersView.as_view(), name="info-workers"),
     *nested,
     *catalog_urls.urlpatterns,
     *project_render_actions,

@@ -32,6 +32,7 @@ def _broker() -> dict:
         "dramatiq.middleware.Pipelines",
         "dramatiq.middleware.Retries",
         "django_dramatiq.middleware.DbConnectionsMiddleware",
+        "config.workers.heartbeat.Heartbeats",  # a heartbeat row per worker process (config.workers)
     ]
     return broker
 
