@@ -10,7 +10,7 @@ from projects.models import Clip, Effect, Project
 pytestmark = pytest.mark.django_db
 
 # auth token lookup + count + page (+ one prefetch per nested collection)
-LIST_QUERIES = {"/projects/": 7, "/files/": 3, "/clips/": 3, "/effects/": 3, "/exports/": 4}
+LIST_QUERIES = {"/projects/": 7, "/files/": 3, "/clips/": 3, "/effects/": 3, "/exports/": 3}
 
 
 def populate(user, count: int) -> None:

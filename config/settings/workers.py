@@ -6,6 +6,8 @@ from config.settings.base import env
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5.0)
 # A row not refreshed for this long is a worker that died: not counted as live.
 WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=30.0)
+# A job pending this long with no live worker for its queue says so (json.warning on exports).
+WORKER_WARNING_AFTER_SECONDS = env.float("WORKER_WARNING_AFTER_SECONDS", default=5.0)
 # Rows of dead workers are removed when any worker starts, once they are this old.
 WORKER_FORGET_SECONDS = env.float("WORKER_FORGET_SECONDS", default=24 * 3600.0)
 

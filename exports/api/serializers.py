@@ -8,7 +8,9 @@ MAX_RENDER_SECONDS of output at the export's frame rate.
 
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import F, Max
+from django.utils import timezone
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -144,11 +146,19 @@ class ExportSerializer(OwnedSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["json"] = public_json(data["json"])  # an export's own credentials are never echoed
-        if instance.status == ExportStatus.PENDING and RENDER_QUEUE not in self._live_queues():
+        if self._waiting_long(instance) and RENDER_QUEUE not in self._live_queues():
             # The trap of a server started without a worker: say so where the client is looking.
             warnings = [data["json"].get("warning"), no_worker_warning(RENDER_QUEUE)]
             data["json"]["warning"] = "; ".join(warning for warning in warnings if warning)
         return data
+
+    @staticmethod
+    def _waiting_long(export: Export) -> bool:
+        """Pending for longer than a live worker takes to pick a render up (a worker just starting, too)."""
+        if export.status != ExportStatus.PENDING:
+            return False
+        since = export.queued_at or export.date_created
+        return since is None or (timezone.now() - since).total_seconds() >= settings.WORKER_WARNING_AFTER_SECONDS
 
     def _live_queues(self) -> set[str]:
         # Asked once per request: a list's rows share the root serializer's context.
