@@ -6,8 +6,8 @@ class ExportsConfig(AppConfig):
     verbose_name = "Exports and renders"
 
     def ready(self):
-        from config.workers.queues import pending_since_register
-        from exports.pending import oldest_pending_render
+        # Deleting a project deletes the exports' rendered outputs from storage too (after commit).
+        from exports.services import export_outputs_of_project
+        from projects.services import project_storage_hook
 
-        # The workers page shows how long the oldest render has waited (config.workers knows no app).
-        pending_since_register("renders", oldest_pending_render)
+        project_storage_hook(export_outputs_of_project)

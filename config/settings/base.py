@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_dramatiq",
     "simple_history",
     "config.apps.MontageConfig",
+    "config.jobs",
     "projects",
     "media_assets",
     "exports",

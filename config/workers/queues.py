@@ -1,36 +1,45 @@
 """How many messages wait in a queue, on whichever broker is configured, and since when.
 
 The broker knows lengths (StubBroker's in-process queues, Redis lists,
-RabbitMQ's declared message counts). How old the oldest waiting job is,
-only the app that owns the job knows: apps register a function per queue
-(`pending_since_register`, e.g. exports for "renders": the oldest pending
-`Export.queued_at`), so this shared layer imports no app.
+RabbitMQ's declared message counts). How long the oldest job has waited,
+the job machine knows: each registered job kind (config.jobs) names its
+actor, whose queue it travels on, and its rows' `queued_at` (for renders:
+the oldest pending `Export.queued_at`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
+
+import dramatiq
+from django.db.models import Min
+
+from config.jobs.models import JobStatus
+from config.jobs.registry import job_kinds
 
 log = logging.getLogger("montage.workers")
 
-_PENDING_SINCE: dict[str, Callable[[], datetime | None]] = {}
 
-
-def pending_since_register(queue_name: str, oldest: Callable[[], datetime | None]) -> None:
-    """Announce how to find when the oldest job still waiting on `queue_name` was queued."""
-    _PENDING_SINCE[queue_name] = oldest
-
-
-def pending_since(queue_name: str) -> datetime | None:
-    oldest = _PENDING_SINCE.get(queue_name)
-    return oldest() if oldest else None
+def pending_since(queue_name: str, broker=None) -> datetime | None:
+    """When the longest-waiting pending job of any kind travelling on `queue_name` was queued."""
+    broker = broker or dramatiq.get_broker()
+    oldest = []
+    for kind in job_kinds():
+        try:
+            actor = broker.get_actor(kind.actor_name)
+        except Exception:  # a kind whose actor this process has not declared: not on this queue here
+            continue
+        if actor.queue_name == queue_name:
+            since = kind.rows().filter(status=JobStatus.PENDING).aggregate(oldest=Min("queued_at"))["oldest"]
+            if since is not None:
+                oldest.append(since)
+    return min(oldest, default=None)
 
 
 def known_queues(broker) -> set[str]:
-    """Queues actors in this process are declared on, and those an app registered."""
-    return {name for name in broker.get_declared_queues() if not name.endswith((".DQ", ".XQ"))} | set(_PENDING_SINCE)
+    """Queues the actors of this process are declared on."""
+    return {name for name in broker.get_declared_queues() if not name.endswith((".DQ", ".XQ"))}
 
 
 def queue_length(broker, queue_name: str) -> int | None:

@@ -6,9 +6,7 @@ asks once per request to decide whether a pending job will be picked up.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
 from config.workers.models import WorkerProcess
 from config.workers.queues import known_queues, pending_since, queue_length
@@ -32,13 +30,12 @@ def live_queues(now=None) -> set[str]:
 def workers_status(*, broker, staff: bool, now=None) -> dict:
     """Workers and queues as `/info/workers/` answers; processes (host, pid, jobs) only for staff."""
     now = now or timezone.now()
-    autodiscover_modules(*settings.DRAMATIQ_AUTODISCOVER_MODULES)  # every actor's queue is known, none started
     processes = list(WorkerProcess.objects.all())
     live = [process for process in processes if process.is_live(now)]
     served = {name for process in live for name in process.queues}
     queues = []
     for name in sorted(known_queues(broker) | served):
-        since = pending_since(name)
+        since = pending_since(name, broker)
         queues.append({
             "name": name,
             "length": queue_length(broker, name),

@@ -86,7 +86,7 @@ def test_an_unknown_effect_has_no_defaults():
 def test_nothing_fills_the_apis_tables_at_start_up():
     """exports.apps once filled projects.properties' effect defaults in ready(); the table is shared now."""
     tree = ast.parse((ROOT / "exports" / "apps.py").read_text())
-    assert not any(isinstance(node, ast.ImportFrom) and (node.module or "").startswith("projects")
+    assert not any(isinstance(node, ast.ImportFrom) and (node.module or "").startswith("projects.properties")
                    for node in ast.walk(tree))
     assert not hasattr(api_properties, "EFFECT_JSON_DEFAULTS")
 
