@@ -3,15 +3,17 @@
 As the OpenShot documentation writes them: `export_type` "image sequence",
 bitrates in bits as integers (a quality such as "crf 23" stays text), codec
 names made canonical (`exports.formats.encoder_name`). A render is at most
-MAX_RENDER_SECONDS of output at the export's frame rate.
+MAX_RENDER_SECONDS of output at the export's frame rate. A webhook is judged
+when given, by the guard its delivery uses (`exports.webhooks.webhook_policy`);
+a pending export no live worker will take says so in `json.warning`.
 """
 
 from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import F, Max
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -21,7 +23,6 @@ from config.workers.status import RENDER_QUEUE, live_queues, no_worker_warning
 from exports.delivery import delivery_problems, public_json
 from exports.formats import encoder_name, fitting_encoders, output_pair_problem
 from exports.models import Export, ExportStatus, ExportType
-from exports.webhooks import webhook_policy
 from exports.options import (
     DOCUMENTED_EXPORT_TYPES,
     documented_export_type,
@@ -30,6 +31,7 @@ from exports.options import (
     parse_fps,
     validate_overrides,
 )
+from exports.webhooks import webhook_policy
 from media_assets.cloud import SECRET_KEYS, has_secrets
 from media_assets.remote import RemoteFailed, RemoteRefused, check_url
 from projects.models import Clip, Project
