@@ -16,6 +16,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import permissions, routers
 
 from config.api.auth import TokenView
+from config.workers.api import WorkersView
 from exports.api import urls as exports_urls
 from media_assets.api import urls as media_assets_urls
 from projects.api import urls as projects_urls
@@ -43,6 +44,7 @@ admin.site.site_title = "Montage"
 
 urlpatterns = [
     path("tokens/", TokenView.as_view(), name="tokens"),
+    path("info/workers/", WorkersView.as_view(), name="info-workers"),
     *(pattern for app in APP_ROUTES for pattern in app.urlpatterns),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -34,6 +34,7 @@ def _broker() -> dict:
         "django_dramatiq.middleware.DbConnectionsMiddleware",
         # The job machine's sweeper (re-queues jobs of dead workers), in every worker process.
         "config.jobs.middleware.JobSweeper",
+        "config.workers.heartbeat.Heartbeats",  # a heartbeat row per worker process (config.workers)
     ]
     return broker
 
