@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from notifications.models import Delivery, DeliveryAttempt, Subscription
 
@@ -10,6 +11,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["target_url", "owner__username"]
     exclude = ["secret"]
     readonly_fields = ["owner"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class AttemptInline(admin.TabularInline):

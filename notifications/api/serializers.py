@@ -16,7 +16,8 @@ class SubscriptionSerializer(serializers.HyperlinkedModelSerializer):
     id = serializers.IntegerField(read_only=True)
     target_url = serializers.URLField(max_length=2048, help_text="Where events are POSTed (public addresses only, "
                                                                  "plus MONTAGE_TRUSTED_NETWORKS).")
-    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENTS), allow_empty=False, max_length=len(EVENTS))
+    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENTS), allow_empty=False,
+                                   max_length=len(EVENTS))
     secret = serializers.CharField(write_only=True, min_length=8, max_length=256, trim_whitespace=False,
                                    help_text="Signs each body: X-Montage-Signature: sha256=<HMAC-SHA256>. Never shown.")
     deliveries = serializers.SerializerMethodField()

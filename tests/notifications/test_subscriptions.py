@@ -9,12 +9,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 import notifications.tasks  # noqa: F401 - registers the actor on the broker
 from notifications.delivery import backoff_seconds
+from notifications.events import event_publish
 from notifications.listeners import review_event_notify
-from notifications.models import Delivery, Subscription
+from notifications.models import Delivery, DeliveryAttempt, Subscription
 from notifications.signing import signature_valid
 from tests.exports.conftest import quiet_broker, running_worker, worker  # noqa: F401
 from tests.factories import create_project, ok
@@ -176,7 +180,8 @@ def test_a_mention_emails_the_mentioned_users_who_have_an_address(user, other_us
     user.email = "alice@example.com"
     user.save()
     review_event_notify("comment.mentioned", user_ids=[user.pk, other_user.pk], payload={
-        "author": "bob", "asset": {"name": "Cut 2"}, "comment": {"text": "@alice look", "frame": {"txt": "00:00:01:00"}},
+        "author": "bob", "asset": {"name": "Cut 2"},
+        "comment": {"text": "@alice look", "frame": {"txt": "00:00:01:00"}},
         "url": "http://testserver/comments/1/"})
     [message] = mail.outbox
     assert message.to == ["alice@example.com"] and "bob mentioned you on Cut 2" == message.subject
@@ -187,3 +192,25 @@ def test_backoff_doubles_up_to_the_most(settings):
     settings.NOTIFICATION_BACKOFF_SECONDS = 10
     settings.NOTIFICATION_BACKOFF_MAX_SECONDS = 60
     assert [backoff_seconds(n) for n in (1, 2, 3, 4, 5)] == [10, 20, 40, 60, 60]
+
+
+@pytest.mark.django_db
+def test_lists_keep_a_constant_number_of_queries(api, user, settings):
+    settings.MONTAGE_TRUSTED_NETWORKS = ["127.0.0.1/32"]
+    subscription = subscribe(api, "http://127.0.0.1:9/ok", ["share.viewed"])
+
+    def grow():
+        subscribe(api, "http://127.0.0.1:9/more", ["share.viewed"])
+        for delivery in event_publish(event="share.viewed", user_ids=[user.pk], payload={}):
+            DeliveryAttempt.objects.create(delivery=delivery, time=timezone.now(), status_code=500, duration=0.1)
+
+    def count(path):
+        with CaptureQueriesContext(connection) as captured:
+            ok(api.get(path))
+        return len(captured)
+
+    grow()
+    small = {path: count(path) for path in ("/subscriptions/", subscription["deliveries"])}
+    grow()
+    grow()
+    assert {path: count(path) for path in small} == small

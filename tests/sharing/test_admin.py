@@ -42,7 +42,8 @@ def test_the_pages_load_and_hide_hashes_and_secrets(staff_client, objects):
     link, subscription = objects["link"], objects["subscription"]
     for path in ("/cloud-admin/sharing/playlist/", f"/cloud-admin/sharing/playlist/{objects['playlist'].pk}/change/",
                  "/cloud-admin/sharing/sharelink/", "/cloud-admin/notifications/subscription/",
-                 "/cloud-admin/notifications/delivery/", f"/cloud-admin/notifications/delivery/{objects['delivery'].pk}/change/"):
+                 "/cloud-admin/notifications/delivery/",
+                 f"/cloud-admin/notifications/delivery/{objects['delivery'].pk}/change/"):
         assert staff_client.get(path).status_code == 200, path
     page = staff_client.get(f"/cloud-admin/sharing/sharelink/{link.pk}/change/").content.decode()
     assert "Dana" in page and link.token_hash not in page and link.password not in page
