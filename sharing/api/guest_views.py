@@ -38,7 +38,7 @@ from sharing.guest import (
     unlock_retry_after,
 )
 from sharing.guest_comments import public_comments
-from sharing.models import ShareLink, ShareTarget
+from sharing.models import ShareLink
 from sharing.targets import link_assets
 
 LOCKED = "This link is protected by a password: POST it to unlock/."
@@ -107,7 +107,6 @@ class GuestShareView(GuestView):
         return Response({
             "type": link.target_type,
             "name": target.name,
-            "note": target.notes if link.target_type == ShareTarget.ASSET else "",
             "expires_at": link.expires_at,
             "can_comment": link.can_comment,
             "can_download": link.can_download,

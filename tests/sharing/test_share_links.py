@@ -188,3 +188,14 @@ def test_a_link_target_is_fixed(api, clip, catalog):
     answer = api.patch(link["url"], {"target": other["url"]}, format="json")
     assert answer.status_code == 400 and "target" in answer.json()
     assert api.patch(link["url"], {"password": "x"}, format="json").status_code == 400
+
+
+def test_unlocking_one_link_unlocks_no_other(api, clip):
+    first = make_link(api, clip["url"], password="first password")
+    second = make_link(api, clip["url"], password="second password")
+    guest = APIClient()
+    ok(guest.post(guest_path(first) + "unlock/", {"password": "first password"}, format="json"))
+    assert guest.get(guest_path(first)).status_code == 200
+    assert guest.get(guest_path(second)).status_code == 401
+    assert guest.post(guest_path(second) + "unlock/", {"password": "first password"},
+                      format="json").status_code == 401
