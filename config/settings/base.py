@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "projects",
     "media_assets",
     "exports",
+    "sharing",
+    "notifications",
 ]
 
 MIDDLEWARE = [
