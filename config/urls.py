@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import permissions, routers
 
 from config.api.auth import TokenView
+from config.api.viewsets import ID_REGEX
 from exports.api.project_views import EffectsInfoView, InfoView, ProjectRenderActions, ProjectStorageActions
 from exports.api.views import ExportViewSet
 from media_assets.api.actions import ProjectTitleActions
@@ -23,6 +24,10 @@ class APIRootView(routers.APIRootView):
 
 class Router(routers.DefaultRouter):
     APIRootView = APIRootView
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._default_value_pattern = ID_REGEX  # `<pk>` is ASCII digits for every viewset, ours or not
 
 
 router = Router()
