@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import permissions, routers
 
-from config.api.auth import TokenView
+from config.api.auth import TokenDetailView, TokenView
 from config.api.viewsets import ID_REGEX
 from exports.api.project_views import EffectsInfoView, InfoView, ProjectRenderActions, ProjectStorageActions
 from exports.api.views import ExportViewSet
@@ -65,6 +65,7 @@ admin.site.site_title = "Montage"
 
 urlpatterns = [
     path("tokens/", TokenView.as_view(), name="tokens"),
+    path("tokens/<str:prefix>/", TokenDetailView.as_view(), name="token-detail"),
     path("info/", InfoView.as_view(), name="info"),
     path("info/effects/", EffectsInfoView.as_view(), name="info-effects"),
     path("info/fonts/", FontsView.as_view(), name="info-fonts"),

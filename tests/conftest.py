@@ -29,8 +29,13 @@ def isolated_media(settings, tmp_path):
 
 
 def _client_for(user) -> APIClient:
+    from config.tokens import token_create
+
+    # Keys are stored only as digests: the client keeps the one it was given (client.token).
+    _, client_token = token_create(user=user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {user.auth_token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {client_token}")
+    client.token = client_token
     client.user = user
     return client
 

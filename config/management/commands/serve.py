@@ -1,7 +1,8 @@
 """`manage.py serve`: the embedded Montage server.
 
 Migrates the database, creates an admin user on first start (printing its
-password and API token), and serves the API with Waitress. With no
+password and a new API token, shown only then: `manage.py createtoken`
+makes another), and serves the API with Waitress. With no
 DRAMATIQ_BROKER_URL the broker is in-process, so a render worker runs in
 this same process; with a real broker, start workers with `rundramatiq`.
 """
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from rest_framework.authtoken.models import Token
+
+from config.tokens import token_create
 
 
 class Command(BaseCommand):
@@ -42,13 +44,13 @@ class Command(BaseCommand):
 
     def _ensure_admin(self, username: str) -> None:
         User = get_user_model()
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            password = secrets.token_urlsafe(12)
-            user = User.objects.create_superuser(username=username, email="", password=password)
-            self.stdout.write(self.style.SUCCESS(f"Created admin user '{username}' with password: {password}"))
-        token, _ = Token.objects.get_or_create(user=user)
-        self.stdout.write(f"API token of '{username}': {token.key}")
+        if User.objects.filter(username=username).exists():
+            return  # its token was shown when it was made (keys are stored only as digests)
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_superuser(username=username, email="", password=password)
+        self.stdout.write(self.style.SUCCESS(f"Created admin user '{username}' with password: {password}"))
+        _, key = token_create(user=user)
+        self.stdout.write(f"API token of '{username}': {key}")
 
     def _start_embedded_worker(self):
         if settings.DRAMATIQ_BROKER_URL:
