@@ -6,6 +6,8 @@ shown only then. `GET /tokens/` lists the caller's tokens by prefix and
 `DELETE /tokens/<prefix>/` revokes one.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -15,6 +17,16 @@ from rest_framework.views import APIView
 
 from config.models import ApiToken
 from config.tokens import token_create, token_revoke
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The schema's `tokenAuth`, as DRF's token authentication was documented before keys were hashed."""
+
+    target_class = "config.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
