@@ -4,13 +4,20 @@ Keys are stored only as digests, so the admin shows a key once, in the
 message after making it; afterwards a token is named by its prefix.
 """
 
+import functools
+import re
+
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
+from django.http import Http404
 from django.urls import path
 from rest_framework.authtoken.models import Token, TokenProxy
+from simple_history.admin import SimpleHistoryAdmin
 
+from config.api.viewsets import ID_REGEX
 from config.models import ApiToken
 from config.tokens import token_create, token_regenerate
 
@@ -105,3 +112,27 @@ def _urls_with_openshot_token_page():
 
 
 admin.site.get_urls = _urls_with_openshot_token_page
+
+
+# django-simple-history's history pages pass the URL's ids straight to a query, so
+# `…/asset/abc/history/` or a version id of 5,000 digits was a 500. Every history
+# admin (the catalog's models) gets them checked here, once: a malformed id is a 404.
+_INTEGER_ID = re.compile(f"^{ID_REGEX}$")
+
+
+def _ids_checked(view):
+    @functools.wraps(view)
+    def checked(self, request, object_id, *args, **kwargs):
+        version_id = kwargs.get("version_id", args[0] if args else None)
+        integer_pk = self.model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "IntegerField",
+                                                                 "BigIntegerField")
+        if (integer_pk and not _INTEGER_ID.match(unquote(object_id))) or (
+                version_id is not None and not _INTEGER_ID.match(str(version_id))):
+            raise Http404("No such object or version.")
+        return view(self, request, object_id, *args, **kwargs)
+
+    return checked
+
+
+SimpleHistoryAdmin.history_view = _ids_checked(SimpleHistoryAdmin.history_view)
+SimpleHistoryAdmin.history_form_view = _ids_checked(SimpleHistoryAdmin.history_form_view)

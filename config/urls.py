@@ -24,6 +24,9 @@ class APIRootView(routers.APIRootView):
 
 class Router(routers.DefaultRouter):
     APIRootView = APIRootView
+    # No `/projects/1.json` twins: `?format=json` and Accept choose the format, and the
+    # suffix routes passed `format=` to actions that take no such argument (a 500).
+    include_format_suffixes = False
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -75,8 +78,10 @@ urlpatterns = [
     *project_render_actions,
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # pages, not API endpoints: OPTIONS (no template for its metadata) was a 500
+    path("swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=["get", "head"]),
+         name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema", http_method_names=["get", "head"]), name="redoc"),
     path("cloud-admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),
     re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),

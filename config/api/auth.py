@@ -42,9 +42,8 @@ class TokenView(ObtainAuthToken):
     """Exchange a username and password for a new API token; list your tokens."""
 
     def get_permissions(self):
-        if self.request.method == "GET":
-            return [permissions.IsAuthenticated()]
-        return []
+        # POST is the login itself; listing (GET, HEAD, OPTIONS) is for the token's owner
+        return [] if self.request.method == "POST" else [permissions.IsAuthenticated()]
 
     @extend_schema(
         request=AuthTokenSerializer,
