@@ -100,3 +100,13 @@ def test_api_requests_are_limited_per_user_when_configured(tight, api, other_api
     response = api.get("/projects/")
     assert response.status_code == 429 and response["Retry-After"]
     ok(other_api.get("/projects/"))
+
+
+def test_a_login_from_no_known_address_is_counted_not_a_500(tight, user):
+    """Found by schemathesis: a WSGI request without REMOTE_ADDR made the address counter fail."""
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/tokens/")
+    del request.META["REMOTE_ADDR"]
+    assert authenticate(request, username="alice", password="wrong") is None

@@ -79,12 +79,13 @@ def _counters(request, username) -> list[LoginFailures]:
     if username:
         counters.append(LoginFailures("login_account", str(username).casefold()))
     if request is not None:
-        counters.append(LoginFailures("login_address", throttling.BaseThrottle().get_ident(request)))
+        counters.append(LoginFailures("login_address", _address(request)))
     return counters
 
 
 def _address(request) -> str:
-    return throttling.BaseThrottle().get_ident(request) if request is not None else "-"
+    """The client address (as DRF's throttles see it, honouring API_NUM_PROXIES); "-" when unknown."""
+    return (throttling.BaseThrottle().get_ident(request) or "-") if request is not None else "-"
 
 
 class LoginThrottleBackend:
