@@ -1,19 +1,29 @@
-"""URL configuration: the API root, resources, nested collections, docs, admin."""
+"""The root URL configuration: the API root, each app's routes, tokens, docs, admin.
+
+Every app declares its own routes in `<app>/api/urls.py`: `register(router)`
+adds its top-level resources to the one router whose root view (`GET /`)
+lists them all, and `urlpatterns` holds its nested collections
+(`/projects/<id>/files/`) and actions declared outside a viewset. Those come
+before the router's patterns, so a nested route always wins.
+
+This is the composition root: the one module of the shared layer that names
+the apps (tests/test_layers.py allows it and nothing else in config/).
+"""
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import permissions, routers
 
 from config.api.auth import TokenDetailView, TokenView
 from config.api.viewsets import ID_REGEX
-from exports.api.project_views import EffectsInfoView, InfoView, ProjectRenderActions, ProjectStorageActions
-from exports.api.views import ExportViewSet
-from media_assets.api.actions import ProjectTitleActions
-from media_assets.api.fonts import FontsThumbnailView, FontsView
-from media_assets.api import catalog_urls
-from media_assets.api.views import FileViewSet, MediaView
-from projects.api.views import ClipViewSet, EffectViewSet, ProjectViewSet
+from config.workers.api import WorkersView
+from exports.api import urls as exports_urls
+from media_assets.api import urls as media_assets_urls
+from projects.api import urls as projects_urls
+
+#: top-down, so the API root lists projects first
+APP_ROUTES = (projects_urls, media_assets_urls, exports_urls)
 
 
 class APIRootView(routers.APIRootView):
@@ -34,34 +44,8 @@ class Router(routers.DefaultRouter):
 
 
 router = Router()
-router.register("projects", ProjectViewSet, basename="project")
-router.register("files", FileViewSet, basename="file")
-router.register("clips", ClipViewSet, basename="clip")
-router.register("effects", EffectViewSet, basename="effect")
-router.register("exports", ExportViewSet, basename="export")
-catalog_urls.register(router)  # /catalogs/ /assets/ /fields/ /smart-folders/
-
-NESTED_COLLECTION = {"get": "list", "post": "create"}
-
-# Project actions that need the renderer live in the exports app (projects never imports exports).
-project_render_actions = [
-    path("projects/<int:pk>/thumbnail/", ProjectRenderActions.as_view({"get": "thumbnail", "post": "thumbnail"}),
-         name="project-thumbnail"),
-    path("projects/<int:pk>/validate/", ProjectRenderActions.as_view({"get": "validate", "post": "validate"}),
-         name="project-validate"),
-    # a project's storage counts its exports' outputs, so it lives with exports too
-    path("projects/<int:pk>/storage/", ProjectStorageActions.as_view({"get": "storage", "post": "storage"}),
-         name="project-storage"),
-    # titles make Files, so the action lives with media_assets
-    path("projects/<int:pk>/title/", ProjectTitleActions.as_view({"post": "title"}), name="project-title"),
-]
-
-nested = [
-    path("projects/<int:parent_pk>/files/", FileViewSet.as_view(NESTED_COLLECTION), name="project-files"),
-    path("projects/<int:parent_pk>/clips/", ClipViewSet.as_view(NESTED_COLLECTION), name="project-clips"),
-    path("projects/<int:parent_pk>/effects/", EffectViewSet.as_view(NESTED_COLLECTION), name="project-effects"),
-    path("projects/<int:parent_pk>/exports/", ExportViewSet.as_view(NESTED_COLLECTION), name="project-exports"),
-]
+for app in APP_ROUTES:
+    app.register(router)
 
 admin.site.site_header = "Montage administration"
 admin.site.site_title = "Montage"
@@ -69,13 +53,8 @@ admin.site.site_title = "Montage"
 urlpatterns = [
     path("tokens/", TokenView.as_view(), name="tokens"),
     path("tokens/<str:prefix>/", TokenDetailView.as_view(), name="token-detail"),
-    path("info/", InfoView.as_view(), name="info"),
-    path("info/effects/", EffectsInfoView.as_view(), name="info-effects"),
-    path("info/fonts/", FontsView.as_view(), name="info-fonts"),
-    path("info/fonts/thumbnail/", FontsThumbnailView.as_view(), name="info-fonts-thumbnail"),
-    *nested,
-    *catalog_urls.urlpatterns,
-    *project_render_actions,
+    path("info/workers/", WorkersView.as_view(), name="info-workers"),
+    *(pattern for app in APP_ROUTES for pattern in app.urlpatterns),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # pages, not API endpoints: OPTIONS (no template for its metadata) was a 500
@@ -84,7 +63,6 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="schema", http_method_names=["get", "head"]), name="redoc"),
     path("cloud-admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),
-    re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),
 ]
 
 # A URL no view answers is a JSON 404 for API clients (browsers still get the page).

@@ -41,8 +41,8 @@ class ExportAdmin(admin.ModelAdmin):
     search_fields = ["project__name", "owner__username", "output"]
     # json is shown without an export's own cloud credentials, and not editable (they would be shown there).
     exclude = ["json"]
-    readonly_fields = ["owner", "output", "progress", "status", "json_shown", "lease_owner", "lease_expires",
-                       "queued_at", "base_url", "date_created", "date_updated"]
+    readonly_fields = ["owner", "output", "progress", "status", "json_shown", "attempts", "lease_owner",
+                       "lease_expires", "queued_at", "started_at", "finished_at", "base_url", "date_created", "date_updated"]
     list_select_related = ["project", "owner"]
     raw_id_fields = ["project"]
     actions = [retry_exports, cancel_exports]

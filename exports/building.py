@@ -22,11 +22,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from config.media.effects import reader_properties
 from exports.formats import muxer_name
 from exports.models import Export, ExportType
 from exports.options import parse_fps
 from exports.renderer import Clip, Effect, Media, Output, RenderError, Timeline
-from exports.renderer.effects import EFFECTS
 from exports.renderer.timeline import effects_from_json
 from media_assets.models import File
 from media_assets.services import file_local_path
@@ -71,12 +71,6 @@ MEDIA_URL_PREFIX = "/media/"
 
 class ReaderRefused(RenderError):
     """An effect's reader is not one of the owner's files (the message says so)."""
-
-
-def reader_properties(kind: str) -> tuple[str, ...]:
-    """The properties of an effect type that name a file to read ("reader" of Mask)."""
-    spec = EFFECTS.get(kind)
-    return tuple(prop.name for prop in spec.properties if prop.type == "reader") if spec else ()
 
 
 def reader_file(reader: Any, *, owner, where: str) -> File | None:

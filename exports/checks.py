@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 
 from exports.building import ReaderRefused, reader_file, reader_properties
 from exports.renderer import effect_catalog
-from exports.renderer.timeline import MAX_TIMELINE_SECONDS, is_timeline_seconds
+from exports.renderer.timeline import MAX_TIMELINE_END_SECONDS, MAX_TIMELINE_SECONDS, is_timeline_seconds
 from projects.models import Clip, Effect, Project
 
 #: tolerance for a clip's end past its file's duration (one frame at 24 fps)
@@ -66,7 +66,7 @@ def project_problems(project: Project) -> tuple[list[Problem], list[Problem]]:
 
 
 def _time_problems(item: Clip | Effect) -> list[Problem]:
-    """Times the renderer refuses: not finite, negative, or past MAX_TIMELINE_SECONDS."""
+    """Times the renderer refuses: not finite, negative, past MAX_TIMELINE_SECONDS, or ending past twice that."""
     where = f"{'clip' if isinstance(item, Clip) else 'effect'} {item.pk}"
     problems = []
     for name in ("position", "start", "end"):
@@ -74,8 +74,9 @@ def _time_problems(item: Clip | Effect) -> list[Problem]:
         if not is_timeline_seconds(value):
             problems.append(Problem(where, name, f"{name} must be a number of seconds from 0 to "
                                                  f"{MAX_TIMELINE_SECONDS:.0f} (it is {value!r})."))
-    if not problems and not is_timeline_seconds(item.position + max(0.0, item.end - item.start)):
-        problems.append(Problem(where, "position", f"it ends past {MAX_TIMELINE_SECONDS:.0f} s on the timeline."))
+    if not problems and not is_timeline_seconds(item.position + max(0.0, item.end - item.start),
+                                                MAX_TIMELINE_END_SECONDS):
+        problems.append(Problem(where, "position", f"it ends past {MAX_TIMELINE_END_SECONDS:.0f} s on the timeline."))
     return problems
 
 

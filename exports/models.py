@@ -1,13 +1,15 @@
 """Exports: render jobs and their lifecycle.
 
-The job's state lives here, never only in the broker: `status` and
-`progress` for clients, and a lease (`lease_owner`, `lease_expires`) the
-worker renews while it renders, so a worker that dies is noticed by the
-sweeper and its job re-queued.
+An export is a job of the job machine (config.jobs): its state lives in
+this row, never only in the broker: `status` and `progress` for clients,
+`attempts`, and a lease (`lease_owner`, `lease_expires`) the worker renews
+while it renders, so a worker that dies is noticed by the sweeper and its
+job re-queued.
 """
 
 from django.db import models
 
+from config.jobs.models import ACTIVE_STATUSES, JobFields, JobStatus
 from config.models import OwnedModel
 
 
@@ -19,22 +21,17 @@ class ExportType(models.TextChoices):
     WAVEFORM = "waveform", "Waveform"
 
 
-class ExportStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    IN_PROGRESS = "in-progress", "In progress"
-    CANCEL = "cancel", "Cancel requested"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
+#: an export's status is a job's (pending, in-progress, cancel, completed, failed)
+ExportStatus = JobStatus
 
-
-ACTIVE_STATUSES = (ExportStatus.PENDING, ExportStatus.IN_PROGRESS, ExportStatus.CANCEL)
+__all__ = ["ACTIVE_STATUSES", "Export", "ExportStatus", "ExportType", "export_upload_to"]
 
 
 def export_upload_to(instance: "Export", filename: str) -> str:
     return f"output/{instance.project_id}/{filename}"
 
 
-class Export(OwnedModel):
+class Export(OwnedModel, JobFields):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="exports")
     export_type = models.CharField(max_length=20, choices=ExportType.choices, default=ExportType.VIDEO)
     video_format = models.CharField(max_length=32, default="mp4")
@@ -47,12 +44,6 @@ class Export(OwnedModel):
     webhook = models.URLField(max_length=2048, blank=True, default="")
     json = models.JSONField(default=dict, blank=True)
     output = models.FileField(upload_to=export_upload_to, max_length=512, blank=True, default="")
-    progress = models.FloatField(default=0.0)
-    status = models.CharField(max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING, db_index=True)
-    # The render lease: who holds the job and until when (renewed while rendering).
-    lease_owner = models.CharField(max_length=128, blank=True, default="")
-    lease_expires = models.DateTimeField(null=True, blank=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
     # Where the client reached the API, so links in webhook payloads are absolute.
     base_url = models.CharField(max_length=512, blank=True, default="", editable=False)
 
@@ -64,7 +55,3 @@ class Export(OwnedModel):
 
     def __str__(self) -> str:
         return f"Export {self.pk} ({self.export_type}, {self.status})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
-from rest_framework.test import APIRequestFactory
 
 from exports.models import Export, ExportStatus
+from exports.representation import export_representation
 from media_assets.remote import RemoteError, UrlPolicy, post
 
 log = logging.getLogger("montage.render")
@@ -33,12 +33,8 @@ def webhook_policy() -> UrlPolicy:
 
 
 def webhook_payload(export: Export) -> dict:
-    from exports.api.serializers import ExportSerializer
-
-    # Links in the payload are absolute, for the address the client used.
-    base = urlsplit(export.base_url or "http://localhost/")
-    request = APIRequestFactory().get("/", HTTP_HOST=base.netloc, secure=base.scheme == "https")
-    data = dict(ExportSerializer(export, context={"request": request}).data)
+    """The export as the API shows it (links absolute, for the address the client used), and how it ended."""
+    data = export_representation(export)
     data["json"] = {
         **data["json"],
         "status": "success" if export.status == ExportStatus.COMPLETED else "failed",

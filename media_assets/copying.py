@@ -2,10 +2,11 @@
 
 A copy is independent of its original (either can be edited or deleted
 without touching the other), so the bytes are copied in the storage
-backend, streamed chunk by chunk, never read whole. Copies made inside a
-transaction are tracked by `media_written`, which deletes what was
-written if the block fails, so a refused copy, merge or load leaves no
-orphaned media behind.
+backend, streamed chunk by chunk, never read whole; it is ingested like
+any new file (media_assets.ingest), carrying its original's probe since
+the bytes are the same. Copies made inside a transaction are tracked by
+`media_written`, which deletes what was written if the block fails, so a
+refused copy, merge or load leaves no orphaned media behind.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import posixpath
 from contextlib import contextmanager
 from typing import Iterator
 
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
-from django.core.files import File as DjangoFile
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.utils.text import get_valid_filename
 
-from media_assets.models import File, media_upload_to
-from media_assets.storage import open_stored
+from media_assets.hooks import IngestOrigin
+from media_assets.ingest import StoredMedia, client_keys, file_ingest, probe_keys
+from media_assets.models import File
 
 log = logging.getLogger("montage.media")
 
@@ -42,16 +43,6 @@ def media_written() -> Iterator[list[str]]:
         raise
 
 
-def storage_copy(name: str, *, target_name: str) -> str:
-    """Copy stored bytes to (a free name near) `target_name`, streamed; the name used."""
-    try:
-        source, _size = open_stored(name)  # ranged reads on S3/Azure: never the whole object at once
-    except (FileNotFoundError, OSError) as error:
-        raise ValidationError({"detail": [f"The media {posixpath.basename(name)} is missing from storage."]}) from error
-    with source:
-        return default_storage.save(target_name, DjangoFile(source, name=posixpath.basename(target_name)))
-
-
 def _copy_file_name(requested: str | None, original: str) -> str:
     """The stored name of a copy: the requested name made safe, keeping the original's extension
     (the renderer and the probe go by it)."""
@@ -69,25 +60,18 @@ def file_copy(*, file: File, owner, project=None, name: str | None = None, writt
               extra_json: dict | None = None) -> File:
     """A new File in `project` (default: the same one) with a copy of `file`'s media.
 
-    `name` renames the copy (json["name"]); `written` collects the stored
-    name for `media_written`.
+    `name` renames the copy (json["name"]); `extra_json` adds client keys;
+    `written` collects the stored name for `media_written`.
     """
-    target_project = project if project is not None else file.project
-    clone = File(owner=owner, project=target_project, json=copy.deepcopy(file.json or {}))
-    target = media_upload_to(clone, _copy_file_name(name, posixpath.basename(file.media.name) or "media"))
-    stored = storage_copy(file.media.name, target_name=target)
-    if written is not None:
-        written.append(stored)
-    try:
-        clone.media.name = stored
-        clone.json["path"] = stored
-        if name:
-            clone.json["name"] = name
-        clone.json.update(extra_json or {})
-        clone.save()
-    except Exception:
-        if written is None:
-            default_storage.delete(stored)
-        raise
-    log.info("file %s copied to %s as %s", file.pk, clone.pk, stored)
+    original = copy.deepcopy(file.json or {})
+    client = client_keys(original)
+    if name:
+        client["name"] = name
+    client.update(extra_json or {})
+    clone = file_ingest(
+        source=StoredMedia(file.media.name), owner=owner, project=project if project is not None else file.project,
+        name=_copy_file_name(name, posixpath.basename(file.media.name) or "media"), json=client,
+        probe=probe_keys(original), origin=IngestOrigin.COPY, written=written,
+    )
+    log.info("file %s copied to %s as %s", file.pk, clone.pk, clone.media.name)
     return clone

@@ -34,7 +34,7 @@ from fontTools.ttLib import TTFont, TTLibError
 from PIL import ImageFont
 
 from media_assets.cache import cached_media_path
-from media_assets.services import upload_local_path
+from media_assets.local_files import upload_local_path
 from media_assets.svg import FONT_SUFFIXES, shipped_font_files
 
 log = logging.getLogger("montage.media")

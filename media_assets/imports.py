@@ -13,7 +13,7 @@ POST /files/ without `media` imports what `json` names (the OpenShot forms):
 `json.name` names the file (else the name the source gives). Every source
 streams into a private temporary file, never into memory, within
 MEDIA_IMPORT_MAX_BYTES and MEDIA_IMPORT_TIMEOUT, and the file then goes
-through `file_ingest` exactly like an upload: probed first, stored only when
+through `media_assets.ingest.file_ingest` exactly like an upload: probed first, stored only when
 it is media. A refusal is a ValidationError on `json` that says why (a 400),
 and leaves no row, no stored object and no temporary file behind.
 """
@@ -34,13 +34,14 @@ from typing import BinaryIO, Iterable, Iterator
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
-from django.core.files import File as DjangoFile
 from django.utils.text import get_valid_filename
 
 from media_assets import cloud
+from media_assets.hooks import IngestOrigin
+from media_assets.ingest import file_ingest
+from media_assets.local_files import LocalMedia
 from media_assets.models import File
 from media_assets.remote import RemoteError, UrlPolicy, download_to
-from media_assets.services import file_ingest
 
 CHUNK = 1024 * 1024
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -197,17 +198,6 @@ def _is_plain_text(text: str) -> bool:
 # --- doing it -------------------------------------------------------------------------------
 
 
-class _TemporaryMedia(DjangoFile):
-    """An imported file in its temporary file, shaped like Django's TemporaryUploadedFile."""
-
-    def __init__(self, handle, *, name: str, path: str):
-        super().__init__(handle, name=name)
-        self._path = path
-
-    def temporary_file_path(self) -> str:
-        return self._path
-
-
 def file_import(*, owner, project, source: ImportSource, client_json: dict) -> File:
     """Fetch, probe and store what `source` names, as a File of `project`."""
     stored_json = cloud.without_secrets(client_json)
@@ -223,9 +213,10 @@ def file_import(*, owner, project, source: ImportSource, client_json: dict) -> F
             raise refusal(f"Cannot import {source.describe()}: it is empty (0 bytes).")
         handle.seek(0)
         name = _file_name(client_json.get("name"), hint)
-        media = _TemporaryMedia(handle, name=name, path=handle.name)
+        media = LocalMedia(handle, name=name, path=handle.name, movable=True)
         try:
-            return file_ingest(owner=owner, project=project, upload=media, client_json=stored_json)
+            return file_ingest(source=media, owner=owner, project=project, json=stored_json,
+                               origin=IngestOrigin.IMPORT)
         except ValidationError as error:
             if hasattr(error, "error_dict") and "media" in error.message_dict:
                 reasons = " ".join(error.message_dict["media"])

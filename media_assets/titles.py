@@ -27,7 +27,8 @@ from django.template import Context, Engine
 from django.utils.text import slugify
 
 from media_assets.models import File
-from media_assets.services import file_ingest
+from media_assets.hooks import IngestOrigin
+from media_assets.ingest import file_ingest
 from media_assets.svg import DEFAULT_FONT_FAMILY
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "title_templates"
@@ -103,5 +104,5 @@ def title_create(*, owner, project, template: str, style: TitleStyle) -> File:
     """Make the title SVG and add it to the project as a File (probed like any upload)."""
     name = title_file_name(template, style.text)
     upload = SimpleUploadedFile(name, title_svg(template, style), content_type="image/svg+xml")
-    return file_ingest(owner=owner, project=project, upload=upload,
-                       client_json={"name": name, "title_template": {"template": template, "text": style.text}})
+    return file_ingest(source=upload, owner=owner, project=project, origin=IngestOrigin.TITLE,
+                       json={"name": name, "title_template": {"template": template, "text": style.text}})

@@ -28,15 +28,18 @@ from typing import Callable
 
 from django.core.exceptions import ValidationError
 
-from projects.models import Clip
-from projects.properties import (
+from config.media.timeline import (
     CLIP_CURVE_DEFAULTS,
+    DEFAULT_HANDLE_LEFT,
+    DEFAULT_HANDLE_RIGHT,
     Gravity,
     Interpolation,
     ScaleMode,
     constant_curve,
-    curve_error,
+    seconds_to_frame,
 )
+from projects.models import Clip
+from projects.properties import curve_error
 
 #: OpenShot's named Bézier easings: cubic-bezier(x1, y1, x2, y2)
 BEZIER_PRESETS: dict[str, tuple[float, float, float, float]] = {
@@ -70,8 +73,6 @@ BEZIER_PRESETS: dict[str, tuple[float, float, float, float]] = {
     "Ease In/Out (Back)": (0.680, -0.550, 0.265, 1.550),
 }
 CURVES = ("Bezier", "Linear", "Constant", *BEZIER_PRESETS)
-DEFAULT_HANDLE_LEFT = {"X": 0.5, "Y": 1.0}
-DEFAULT_HANDLE_RIGHT = {"X": 0.5, "Y": 0.0}
 
 #: the properties /reset/ puts back to their defaults
 RESET_PROPERTIES = ("alpha", "scale_x", "scale_y", "location_x", "location_y", "rotation")
@@ -101,18 +102,22 @@ def _normalise(text: str) -> str:
 
 def source_frame(clip: Clip, seconds_into_clip: float, fps: float) -> int:
     """The 1-based source frame shown `seconds_into_clip` after the clip starts (libopenshot's rounding)."""
-    return int(math.floor((clip.start + seconds_into_clip) * fps + 0.5)) + 1
+    return seconds_to_frame(clip.start + seconds_into_clip, fps) + 1
 
 
 def _point(x: int, y: float, curve: str) -> dict:
     interpolation = {"Linear": Interpolation.LINEAR, "Constant": Interpolation.CONSTANT}.get(curve, Interpolation.BEZIER)
-    point = {"co": {"X": x, "Y": y}, "interpolation": interpolation,
-             "handle_left": dict(DEFAULT_HANDLE_LEFT), "handle_right": dict(DEFAULT_HANDLE_RIGHT), "handle_type": 0}
+    point = {"co": {"X": x, "Y": y}, "interpolation": int(interpolation),
+             "handle_left": _handle(DEFAULT_HANDLE_LEFT), "handle_right": _handle(DEFAULT_HANDLE_RIGHT), "handle_type": 0}
     if curve in BEZIER_PRESETS:
         x1, y1, x2, y2 = BEZIER_PRESETS[curve]
         point["handle_left"] = {"X": x2, "Y": y2}
         point["handle_right"] = {"X": x1, "Y": y1}
     return point
+
+
+def _handle(fractions: tuple[float, float]) -> dict:
+    return {"X": fractions[0], "Y": fractions[1]}
 
 
 def _points_of(value) -> list[dict]:
@@ -188,8 +193,8 @@ class _PresetContext:
 
 def _place(gravity: int, scale: float = 1.0, scale_mode: int = ScaleMode.FIT) -> Callable[[_PresetContext], None]:
     def apply(ctx: _PresetContext) -> None:
-        ctx.json["gravity"] = gravity
-        ctx.json["scale"] = scale_mode
+        ctx.json["gravity"] = int(gravity)  # json holds the plain values
+        ctx.json["scale"] = int(scale_mode)
         for prop, value in (("scale_x", scale), ("scale_y", scale), ("location_x", 0.0), ("location_y", 0.0)):
             ctx.hold(prop, value)
     return apply

@@ -5,7 +5,8 @@ As in OpenShot, the cues go into the `caption_text` of a libopenshot
 there gets the new cues appended, or one is created. Cue times are relative
 to the clip's start (libopenshot's rule), in VTT (`00:01.000 --> 00:04.000`)
 or SubRip (`00:00:01,000 --> 00:00:04,000`) form; a WEBVTT header and cue
-numbers may be present.
+numbers may be present. The grammar is `config.media.captions`, the one the
+renderer draws with.
 
 `append_file_transcript` takes the clip's file's transcript from
 `file.json["transcripts"]`, an object of language code → VTT/SubRip text
@@ -21,35 +22,18 @@ import secrets
 
 from django.core.exceptions import ValidationError
 
+from config.media.captions import CAPTION_EXAMPLE, MAX_CAPTION_CHARACTERS, caption_cues
 from projects.models import Clip
-
-_TIME = r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})[.,:](\d{1,3})"
-CUE_TIMING = re.compile(rf"{_TIME}\s*-+>\s*{_TIME}")
-MAX_CAPTION_CHARACTERS = 1_000_000
-EXAMPLE = "00:00.000 --> 00:07.000\nCaption text shown from 0 s to 7 s."
-
-
-def caption_cues(text: str) -> list[tuple[float, float]]:
-    """(start, end) seconds of each cue in VTT/SubRip text."""
-    cues = []
-    for match in CUE_TIMING.finditer(text):
-        g = match.groups()
-        cues.append((_seconds(*g[:4]), _seconds(*g[4:])))
-    return cues
-
-
-def _seconds(hours, minutes, seconds, fraction) -> float:
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(fraction) / 10 ** len(fraction)
 
 
 def _checked_cues(text: str, field: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     cues = caption_cues(text)
     if not cues:
-        raise ValidationError({field: [f"No VTT/SubRip cue found; write cues like: {EXAMPLE!r}"]})
-    for index, (start, end) in enumerate(cues, start=1):
-        if end <= start:
-            raise ValidationError({field: [f"Cue {index} ends ({end:g} s) before it starts ({start:g} s)."]})
+        raise ValidationError({field: [f"No VTT/SubRip cue found; write cues like: {CAPTION_EXAMPLE!r}"]})
+    for index, cue in enumerate(cues, start=1):
+        if cue.end <= cue.start:
+            raise ValidationError({field: [f"Cue {index} ends ({cue.end:g} s) before it starts ({cue.start:g} s)."]})
     return re.sub(r"^WEBVTT[^\n]*\n+", "", text)
 
 

@@ -70,6 +70,10 @@ class OwnedModelViewSet(OwnedQuerysetMixin, viewsets.ModelViewSet):
 class OwnedActionsViewSet(OwnedQuerysetMixin, viewsets.GenericViewSet):
     """Extra actions on the caller's own objects, declared by another app."""
 
+    # Each acts on one object: list filters have nothing to do, and the ordering filter would take
+    # the action's serializer fields for the model's (`?ordering=text` was a FieldError, a 500).
+    filter_backends = []
+
 
 def _with_value(data, key: str, value):
     """A shallow copy of request data with one key set.

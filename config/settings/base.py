@@ -34,15 +34,22 @@ EMBEDDED = env.bool("MONTAGE_EMBEDDED", default=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 
+# No SECRET_KEY outside embedded mode: the message names both ways out (manage.py shows only it).
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set: give one (SECRET_KEY=... in the environment or in .env beside manage.py), "
+    "or use the embedded defaults, which generate one (MONTAGE_EMBEDDED=1, as ./scripts/serve does)."
+)
+
+
 def _secret_key() -> str:
     key = env.str("SECRET_KEY", default="")
     if key:
         return key
     if not EMBEDDED:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
-            "(or put it in .env), or run the embedded server with scripts/serve."
-        )
+        if env.bool("MONTAGE_SECRET_KEY_OPTIONAL", default=False):
+            # Set by manage.py for help texts only: nothing is signed, nothing is kept.
+            return secrets.token_urlsafe(50)
+        raise ImproperlyConfigured(MISSING_SECRET_KEY)
     # Keep the generated key so sessions and signed URLs survive restarts.
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
@@ -65,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its `runserver` (which also starts the embedded worker) wins over staticfiles' own.
+    "config.workers",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -74,12 +83,14 @@ INSTALLED_APPS = [
     "django_dramatiq",
     "simple_history",
     "config.apps.MontageConfig",
+    "config.jobs",
     "projects",
     "media_assets",
     "exports",
 ]
 
 MIDDLEWARE = [
+    "config.request_log.RequestLogMiddleware",  # only under `manage.py serve` (MONTAGE_REQUEST_LOG)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

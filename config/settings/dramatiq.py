@@ -32,6 +32,9 @@ def _broker() -> dict:
         "dramatiq.middleware.Pipelines",
         "dramatiq.middleware.Retries",
         "django_dramatiq.middleware.DbConnectionsMiddleware",
+        # The job machine's sweeper (re-queues jobs of dead workers), in every worker process.
+        "config.jobs.middleware.JobSweeper",
+        "config.workers.heartbeat.Heartbeats",  # a heartbeat row per worker process (config.workers)
     ]
     return broker
 
@@ -42,14 +45,17 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 # Render threads of the embedded worker (each render is one ffmpeg process).
 EMBEDDED_WORKER_THREADS = env.int("EMBEDDED_WORKER_THREADS", default=2)
 
-# Renders. A worker renews its lease while ffmpeg runs; a lease left to
-# expire means the worker died, and the sweeper (every RENDER_SWEEP_SECONDS,
-# in every worker) re-queues the job.
+# The job machine (config.jobs), named for renders, its first job. A worker
+# renews its lease while it works; a lease left to expire means the worker
+# died, and the sweeper (every RENDER_SWEEP_SECONDS, in every worker)
+# re-queues the job, up to JOB_MAX_ATTEMPTS attempts.
 RENDER_TIME_LIMIT = env.float("RENDER_TIME_LIMIT", default=3600.0)
 RENDER_MAX_TIME_LIMIT = env.float("RENDER_MAX_TIME_LIMIT", default=6 * 3600.0)
 RENDER_LEASE_SECONDS = env.float("RENDER_LEASE_SECONDS", default=30.0)
 RENDER_SWEEP_SECONDS = env.float("RENDER_SWEEP_SECONDS", default=10.0)
 RENDER_PENDING_RESEND_SECONDS = env.float("RENDER_PENDING_RESEND_SECONDS", default=600.0)
+# Attempts the sweeper starts before it gives up on a job whose workers keep dying.
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 RENDER_WORK_DIR = env.str("RENDER_WORK_DIR", default="") or None
 
 # Webhooks and URL imports may reach only public addresses, plus these CIDRs
@@ -57,5 +63,5 @@ RENDER_WORK_DIR = env.str("RENDER_WORK_DIR", default="") or None
 MONTAGE_TRUSTED_NETWORKS = env.list("MONTAGE_TRUSTED_NETWORKS", default=[])
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=15.0)
 
-# How long a request waits for a worker to render a project thumbnail.
+# How long a request waits for a worker to render a project thumbnail (stored in the media storage).
 PREVIEW_WAIT_SECONDS = env.float("PREVIEW_WAIT_SECONDS", default=30.0)

@@ -1,6 +1,9 @@
 """Project actions that live in exports: thumbnail and validate (they need the renderer), storage (it
 counts the exports' outputs too); and /info/effects/."""
 
+import posixpath
+
+from django.core.files.storage import default_storage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -51,13 +54,18 @@ class ProjectRenderActions(OwnedActionsViewSet):
         options = dict(params.validated_data)
         options["image_format"] = {"JPEG": "jpg"}.get(options["image_format"], options["image_format"].lower())
         try:
-            path, mime = previews.project_thumbnail(project=project, params=options)
+            name, mime = previews.project_thumbnail(project=project, params=options)
         except previews.PreviewTimedOut as error:
             return Response({"detail": str(error)}, status=503, headers={"Retry-After": "5"})
         except previews.PreviewUnavailable as error:
             raise ValidationError({"detail": str(error)}) from None
-        return stream_file(request, open(path, "rb"), size=path.stat().st_size, filename=path.name,
-                           content_type=mime, as_attachment=False)
+        try:
+            handle, size = default_storage.open(name, "rb"), default_storage.size(name)
+        except (FileNotFoundError, OSError):  # pruned between the worker storing it and this read: rare
+            return Response({"detail": "The frame is being replaced; try again shortly."}, status=503,
+                            headers={"Retry-After": "1"})
+        return stream_file(request, handle, size=size, filename=posixpath.basename(name), content_type=mime,
+                           as_attachment=False)
 
     @extend_schema(request=None, responses={200: REPORT})
     @action(detail=True, methods=["get", "post"])

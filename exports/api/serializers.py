@@ -3,18 +3,23 @@
 As the OpenShot documentation writes them: `export_type` "image sequence",
 bitrates in bits as integers (a quality such as "crf 23" stays text), codec
 names made canonical (`exports.formats.encoder_name`). A render is at most
-MAX_RENDER_SECONDS of output at the export's frame rate.
+MAX_RENDER_SECONDS of output at the export's frame rate. A webhook is judged
+when given, by the guard its delivery uses (`exports.webhooks.webhook_policy`);
+a pending export no live worker will take says so in `json.warning`.
 """
 
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import F, Max
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.fields import OwnedRelatedField
 from config.api.serializers import OwnedSerializer
+from config.workers.status import RENDER_QUEUE, live_queues, no_worker_warning
 from exports.delivery import delivery_problems, public_json
 from exports.formats import encoder_name, fitting_encoders, output_pair_problem
 from exports.models import Export, ExportStatus, ExportType
@@ -26,7 +31,9 @@ from exports.options import (
     parse_fps,
     validate_overrides,
 )
+from exports.webhooks import webhook_policy
 from media_assets.cloud import SECRET_KEYS, has_secrets
+from media_assets.remote import RemoteFailed, RemoteRefused, check_url
 from projects.models import Clip, Project
 
 #: the longest render: 24 hours of output
@@ -36,7 +43,7 @@ MAX_FRAME = 2**31 - 1
 
 #: keys of an export's json the server writes; never taken from a client
 SERVER_KEYS = ("error", "retries", "webhook", "hostname", "worker_stats", "status", "detail", "render",
-               "delivered_url", "file_size")
+               "delivered_url", "file_size", "warning")
 
 
 class ExportTypeField(serializers.ChoiceField):
@@ -141,7 +148,44 @@ class ExportSerializer(OwnedSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["json"] = public_json(data["json"])  # an export's own credentials are never echoed
+        if self._waiting_long(instance) and RENDER_QUEUE not in self._live_queues():
+            # The trap of a server started without a worker: say so where the client is looking.
+            warnings = [data["json"].get("warning"), no_worker_warning(RENDER_QUEUE)]
+            data["json"]["warning"] = "; ".join(warning for warning in warnings if warning)
         return data
+
+    @staticmethod
+    def _waiting_long(export: Export) -> bool:
+        """Pending for longer than a live worker takes to pick a render up (a worker just starting, too)."""
+        if export.status != ExportStatus.PENDING:
+            return False
+        since = export.queued_at or export.date_created
+        return since is None or (timezone.now() - since).total_seconds() >= settings.WORKER_WARNING_AFTER_SECONDS
+
+    def _live_queues(self) -> set[str]:
+        # Asked once per request: a list's rows share the root serializer's context.
+        context = self.context if isinstance(self.context, dict) else {}
+        if "live_queues" not in context:
+            context["live_queues"] = live_queues()
+        return context["live_queues"]
+
+    def validate_webhook(self, value):
+        """Judged now by the guard the delivery uses, so a refused address is a 400 and not a silent failure."""
+        self._webhook_warning = None
+        if not value:
+            return value
+        try:
+            check_url(value, webhook_policy())
+        except RemoteRefused as error:
+            hint = ""
+            if error.reason.startswith("the address"):
+                hint = (" Webhooks may reach only public addresses; to allow this receiver, add its network to "
+                        "MONTAGE_TRUSTED_NETWORKS (e.g. MONTAGE_TRUSTED_NETWORKS=127.0.0.1/32) and restart.")
+            raise serializers.ValidationError(f"Refused: {error.reason}.{hint}") from None
+        except RemoteFailed as error:
+            # DNS may answer later; the delivery checks the address again.
+            self._webhook_warning = f"webhook not checked: {error.reason}; it is checked again when the render ends"
+        return value
 
     def validate_end_frame(self, value):
         return None if value in (None, -1) else value
@@ -162,6 +206,12 @@ class ExportSerializer(OwnedSerializer):
                 attrs[name] = encoder_name(attrs[name])
         self._check_frames(attrs, project)
         self._check_encoding(attrs, defaulted)
+        if "webhook" in attrs:
+            stored = dict(attrs.get("json", getattr(self.instance, "json", None)) or {})
+            stored.pop("warning", None)
+            if getattr(self, "_webhook_warning", None):
+                stored["warning"] = self._webhook_warning
+            attrs["json"] = stored
         return attrs
 
     def _check_frames(self, attrs, project):

@@ -1,17 +1,19 @@
 """The Caption effect: VTT/SubRip cues drawn over the clip while they are due.
 
-libopenshot parses the caption text with a regular expression (cue times
-relative to the clip, `HH:MM:SS.mmm --> HH:MM:SS.mmm` followed by the
-text), fades each cue in and out, and wraps its words to the caption area
-between the left and right margins. Here each cue becomes a `drawtext`
+The cues are read with the grammar `/clips/<id>/captions/` validates
+with (`config.media.captions`: cue times relative to the clip, VTT or
+SubRip), so every cue the API accepts is drawn. As in libopenshot, each
+cue fades in and out and its words wrap to the caption area between the
+left and right margins. Here each cue becomes a `drawtext`
 filter enabled on its frames, reading its text from a side file (so no
 character in a caption needs escaping).
 """
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
+
+from config.media.captions import caption_cues
 
 from .effect_filters import EffectContext, EffectStep, color_curves, ffmpeg_color
 from .filtergraph import escape_value, number
@@ -90,31 +92,10 @@ def caption(ctx: EffectContext) -> EffectStep:
     return EffectStep(filters, animated=bool(filters))
 
 
-_CUE = re.compile(
-    r"(\d{2})?:*(\d{2}):(\d{2}).(\d{2,3})\s*-->\s*(\d{2})?:*(\d{2}):(\d{2}).(\d{2,3})([\s\S]*?)\n(.*?)(?=\n\d{2,3}|\Z)",
-    re.MULTILINE,
-)
-
-
 def parse_captions(text: str, fps: Fraction) -> list[tuple[int, int, list[str]]]:
-    """(first frame, last frame, lines) of each VTT/SubRip cue, frames as libopenshot computes them."""
-    prepared = text.replace("\r\n", "\n")
-    if not prepared.endswith("\n\n"):
-        prepared += "\n\n"
-    cues = []
-    for match in _CUE.finditer(prepared):
-        g = match.groups()
-
-        def seconds(hours, minutes, secs, millis):
-            return float(hours or 0) * 3600 + float(minutes) * 60 + float(secs) + float(millis) / 1000.0
-
-        start = int(seconds(*g[0:4]) * float(fps))
-        end = int(seconds(*g[4:8]) * float(fps))
-        lines = [line for line in (g[8] or "").split("\n")
-                 if line and not line.startswith("NOTE") and len(line) > 1]
-        if lines:
-            cues.append((start, end, lines))
-    return cues
+    """(first frame, last frame, lines) of each cue with text, frames as libopenshot computes them."""
+    return [(int(cue.start * float(fps)), int(cue.end * float(fps)), list(cue.lines))
+            for cue in caption_cues(text) if cue.lines]
 
 
 def wrap_words(line: str, width: float, size_px: float) -> list[str]:

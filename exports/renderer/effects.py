@@ -1,193 +1,64 @@
-"""The effects this renderer supports: their names, properties and translators.
+"""The effects this renderer draws: each effect kind paired with its translator.
 
-Effects are named and parameterised as in libopenshot (class names such as
-"Blur", property names such as "horizontal_radius"), so OpenShot project
-json renders unchanged. `effect_catalog()` describes them for
-`/info/effects/`; each spec's `translate` turns one effect on one clip
-into filters (see the `effect_filters` package).
+The kinds, their properties and defaults are `config.media.effects`
+(shared with the API, which answers an effect's json from them); here each
+kind gets the function that turns one effect on one clip into filters (see
+the `effect_filters` package) and a note on how the result differs from
+libopenshot's. `effect_catalog()` describes them for `/info/effects/`.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Callable
+
+from config.media.effects import EFFECT_KINDS, EffectKind
 
 from . import effect_filters as filters
 from .captions import caption
 from .effect_filters import EffectContext, EffectStep
 from .errors import RenderError
-from .keyframes import Interpolation
 
 
 @dataclass(frozen=True)
-class PropertySpec:
-    name: str
-    label: str
-    type: str  # "float" | "int" | "bool" | "color" | "string" | "text" | "reader"
-    default: Any
-    min: float | None = None
-    max: float | None = None
-    keyframable: bool = True
-    description: str = ""
+class EffectSpec(EffectKind):
+    """An effect kind this renderer draws: its translator, and how its rendering differs from libopenshot's."""
 
-    def json_default(self) -> Any:
-        if self.type == "color" and self.keyframable:
-            channels = zip(("red", "green", "blue"), bytes.fromhex(str(self.default).lstrip("#")[-6:]))
-            return {**{name: _constant(value) for name, value in channels}, "alpha": _constant(255)}
-        if self.type in ("float", "int") and self.keyframable:
-            return _constant(self.default)
-        return copy.deepcopy(self.default)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "label": self.label, "type": self.type, "default": self.default,
-            "min": self.min, "max": self.max, "keyframable": self.keyframable, "description": self.description,
-        }
-
-
-@dataclass(frozen=True)
-class EffectSpec:
-    class_name: str
-    name: str
-    description: str
-    properties: tuple[PropertySpec, ...]
     translate: Callable[[EffectContext], EffectStep]
-    notes: str = ""  # how the rendering differs from libopenshot, if it does
-
-    @property
-    def defaults(self) -> dict[str, Any]:
-        return {prop.name: prop.default for prop in self.properties}
-
-    def json_defaults(self) -> dict[str, Any]:
-        """The effect's JSON as libopenshot writes a new one: its identity, then each property at its default
-        (keyframable numbers and colours as constant curves)."""
-        described = {
-            "class_name": self.class_name, "short_name": self.class_name, "name": self.name,
-            "description": self.description, "has_video": True, "has_audio": False, "order": 0,
-        }
-        return {**described, **{prop.name: prop.json_default() for prop in self.properties}}
+    notes: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "class_name": self.class_name, "type": self.class_name, "name": self.name,
-            "description": self.description, "has_video": True, "has_audio": False,
-            "properties": [prop.as_json() for prop in self.properties], "notes": self.notes,
-        }
+        return {**super().as_json(), "notes": self.notes}
 
 
-def _constant(value: float) -> dict[str, Any]:
-    """libopenshot's Keyframe(value): one constant point at frame 1."""
-    return {"Points": [{"co": {"X": 1, "Y": value}, "interpolation": int(Interpolation.CONSTANT)}]}
+#: class name -> (translator, notes)
+TRANSLATORS: dict[str, tuple[Callable[[EffectContext], EffectStep], str]] = {
+    "Brightness": (filters.brightness, "YUV equivalent of libopenshot's RGB formula (eq filter)."),
+    "Saturation": (filters.saturation,
+                   "Chroma scaling (hue filter); libopenshot mixes RGB with perceived brightness."),
+    "Hue": (filters.hue, "Rotation of the chroma plane (hue filter)."),
+    "Blur": (filters.blur, "Gaussian blur with the variance of libopenshot's repeated box blur."),
+    "Negate": (filters.negate, ""),
+    "Deinterlace": (filters.deinterlace, "yadif interpolation instead of keeping one field and stretching it."),
+    "Pixelate": (filters.pixelate, "Square blocks of 1/(1-pixelization) pixels."),
+    "Crop": (filters.crop, "Offsets and resize must be constant; margins may be animated."),
+    "ChromaKey": (filters.chroma_key, "RGB distance keying (colorkey); other key methods render as basic."),
+    "Caption": (caption, "drawtext; styling values are read at the effect's first frame, line wrapping is estimated,"
+                         " the background has square corners."),
+    "Mask": (filters.mask, "replace_image shows the mask as grey."),
+    "Shift": (filters.shift, "rgbashift with wrapping edges (RGB round trip of the picture)."),
+    "Wave": (filters.wave,
+             "geq per-pixel expression (slower than the other effects; keyframes as per-frame expressions)."),
+}
 
 
-def _float(name, label, default, lo, hi, description=""):
-    return PropertySpec(name, label, "float", default, lo, hi, True, description)
+def _spec(kind: EffectKind) -> EffectSpec:
+    translate, notes = TRANSLATORS[kind.class_name]  # a kind without a translator fails here, at import
+    return EffectSpec(**{field.name: getattr(kind, field.name) for field in fields(EffectKind)},
+                      translate=translate, notes=notes)
 
 
-def _margins(default: float) -> tuple[PropertySpec, ...]:
-    return tuple(_float(side, f"{side.title()} margin", default, 0.0, 1.0,
-                        f"fraction of the width/height from the {side}")
-                 for side in ("left", "top", "right", "bottom"))
-
-
-EFFECTS: dict[str, EffectSpec] = {spec.class_name: spec for spec in (
-    EffectSpec(
-        "Brightness", "Brightness & Contrast", "Adjust the brightness and contrast of the frame's image.",
-        (_float("brightness", "Brightness", 0.0, -1.0, 1.0), _float("contrast", "Contrast", 3.0, 0.0, 100.0)),
-        filters.brightness, "YUV equivalent of libopenshot's RGB formula (eq filter).",
-    ),
-    EffectSpec(
-        "Saturation", "Color Saturation", "Adjust the color saturation.",
-        (_float("saturation", "Saturation", 1.0, 0.0, 4.0),),
-        filters.saturation, "Chroma scaling (hue filter); libopenshot mixes RGB with perceived brightness.",
-    ),
-    EffectSpec(
-        "Hue", "Hue", "Adjust the hue / color of the frame's image.",
-        (_float("hue", "Hue", 0.0, 0.0, 1.0, "fraction of a full turn of the colour wheel"),),
-        filters.hue, "Rotation of the chroma plane (hue filter).",
-    ),
-    EffectSpec(
-        "Blur", "Blur", "Adjust the blur of the frame's image.",
-        (_float("horizontal_radius", "Horizontal Radius", 6.0, 0.0, 100.0),
-         _float("vertical_radius", "Vertical Radius", 6.0, 0.0, 100.0),
-         _float("sigma", "Sigma", 3.0, 0.0, 100.0, "kept for compatibility; libopenshot does not use it"),
-         _float("iterations", "Iterations", 3.0, 0.0, 100.0)),
-        filters.blur, "Gaussian blur with the variance of libopenshot's repeated box blur.",
-    ),
-    EffectSpec("Negate", "Negative", "Negates the colors, producing a negative of the image.", (), filters.negate),
-    EffectSpec(
-        "Deinterlace", "Deinterlace", "Remove interlacing from a video (i.e. even or odd horizontal lines).",
-        (PropertySpec("isOdd", "Is Odd Frame", "bool", True, keyframable=False),),
-        filters.deinterlace, "yadif interpolation instead of keeping one field and stretching it.",
-    ),
-    EffectSpec(
-        "Pixelate", "Pixelate", "Pixelate (increase or decrease) the number of visible pixels.",
-        (_float("pixelization", "Pixelization", 0.7, 0.0, 0.9999, "0 none, towards 1 huge blocks"), *_margins(0.0)),
-        filters.pixelate, "Square blocks of 1/(1-pixelization) pixels.",
-    ),
-    EffectSpec(
-        "Crop", "Crop", "Crop out any part of your video.",
-        (*_margins(0.0), _float("x", "X Offset", 0.0, -1.0, 1.0), _float("y", "Y Offset", 0.0, -1.0, 1.0),
-         PropertySpec("resize", "Resize Image", "bool", False, keyframable=False)),
-        filters.crop, "Offsets and resize must be constant; margins may be animated.",
-    ),
-    EffectSpec(
-        "ChromaKey", "Chroma Key (Greenscreen)",
-        "Replaces the color (or chroma) of the frame with transparency (i.e. keys out the color).",
-        (PropertySpec("color", "Key Color", "color", "#00ff00"),
-         _float("fuzz", "Threshold", 5.0, 0.0, 125.0), _float("halo", "Halo", 0.0, 0.0, 125.0),
-         PropertySpec("keymethod", "Key Method", "int", 0, 0, 10, False, "only basic keying (0) is rendered")),
-        filters.chroma_key, "RGB distance keying (colorkey); other key methods render as basic.",
-    ),
-    EffectSpec(
-        "Caption", "Caption", "Add text captions on top of your video.",
-        (PropertySpec("caption_text", "Captions", "text",
-                      "00:00:00:000 --> 00:10:00:000\nEdit this caption with our caption editor", keyframable=False,
-                      description="VTT or SubRip cues; times relative to the clip"),
-         PropertySpec("caption_font", "Font", "string", "sans", keyframable=False),
-         _float("font_size", "Font Size", 30.0, 0.0, 200.0, "points"),
-         _float("font_alpha", "Font Alpha", 1.0, 0.0, 1.0),
-         PropertySpec("color", "Color", "color", "#ffffff"),
-         PropertySpec("stroke", "Border", "color", "#a9a9a9"),
-         _float("stroke_width", "Stroke Width", 0.5, 0.0, 10.0),
-         PropertySpec("background", "Background", "color", "#000000"),
-         _float("background_alpha", "Background Alpha", 0.0, 0.0, 1.0),
-         _float("background_corner", "Background Corner Radius", 10.0, 0.0, 60.0),
-         _float("background_padding", "Background Padding", 20.0, 0.0, 60.0),
-         _float("fade_in", "Fade In (Seconds)", 0.35, 0.0, 3.0),
-         _float("fade_out", "Fade Out (Seconds)", 0.35, 0.0, 3.0),
-         _float("left", "Left Size", 0.25, 0.0, 0.5), _float("top", "Top Size", 0.7, 0.0, 1.0),
-         _float("right", "Right Size", 0.1, 0.0, 0.5)),
-        caption,
-        "drawtext; styling values are read at the effect's first frame, line wrapping is estimated,"
-        " the background has square corners.",
-    ),
-    EffectSpec(
-        "Mask", "Alpha Mask / Wipe Transition",
-        "Uses a grayscale mask image to gradually wipe / transition between 2 images.",
-        (PropertySpec("reader", "Source", "reader", {}, keyframable=False,
-                      description='the mask image or video: {"path": "...", "type": "QtImageReader"}'),
-         _float("brightness", "Brightness", 0.0, -1.0, 1.0), _float("contrast", "Contrast", 0.0, 0.0, 20.0),
-         PropertySpec("replace_image", "Replace Image", "bool", False, keyframable=False)),
-        filters.mask, "replace_image shows the mask as grey.",
-    ),
-    EffectSpec(
-        "Shift", "Shift", "Shift the image up, down, left, and right (with infinite wrapping).",
-        (_float("x", "X Shift", 0.0, -1.0, 1.0, "fraction of the width; positive moves right, wrapping around"),
-         _float("y", "Y Shift", 0.0, -1.0, 1.0, "fraction of the height; positive moves down, wrapping around")),
-        filters.shift, "rgbashift with wrapping edges (RGB round trip of the picture).",
-    ),
-    EffectSpec(
-        "Wave", "Wave", "Distort the frame's image into a wave pattern.",
-        (_float("wavelength", "Wave length", 0.06, 0.0, 3.0, "radians of the sine per row"),
-         _float("amplitude", "Amplitude", 0.3, 0.0, 5.0),
-         _float("multiplier", "Multiplier", 0.2, 0.0, 10.0),
-         _float("shift_x", "X Shift", 0.0, 0.0, 1000.0, "added to the sine before scaling"),
-         _float("speed_y", "Vertical speed", 0.2, 0.0, 300.0, "radians per frame the wave moves")),
-        filters.wave, "geq per-pixel expression (slower than the other effects; keyframes as per-frame expressions).",
-    ),
-)}
+EFFECTS: dict[str, EffectSpec] = {name: _spec(kind) for name, kind in EFFECT_KINDS.items()}
 
 
 def effect_catalog() -> list[dict[str, Any]]:

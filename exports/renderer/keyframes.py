@@ -20,19 +20,11 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any, Iterable, Mapping
 
+# the curve vocabulary is the API's too (re-exported: the renderer's modules name it from here)
+from config.media.timeline import DEFAULT_HANDLE_LEFT, DEFAULT_HANDLE_RIGHT, Interpolation  # noqa: F401
 
-class Interpolation(IntEnum):
-    BEZIER = 0
-    LINEAR = 1
-    CONSTANT = 2
-
-
-#: libopenshot's `Point::Initialize_Handles`
-DEFAULT_HANDLE_LEFT = (0.5, 1.0)
-DEFAULT_HANDLE_RIGHT = (0.5, 0.0)
 #: how close libopenshot's Bézier search gets to the wanted X
 BEZIER_ALLOWED_ERROR = 0.01
 #: the search halves its step each round; 64 rounds exhaust a double, so

@@ -10,27 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from config.media.timeline import CLIP_CURVE_DEFAULTS, CLIP_PLAIN_DEFAULTS
+
 from .errors import RenderError
 from .keyframes import Curve, curve_from_json
 from .timeline import Clip, Gravity, ScaleMode
 
-#: curve name -> libopenshot default (Clip::init_settings)
-CLIP_CURVE_DEFAULTS = {
-    "alpha": 1.0,
-    "scale_x": 1.0,
-    "scale_y": 1.0,
-    "location_x": 0.0,
-    "location_y": 0.0,
-    "rotation": 0.0,
-    "origin_x": 0.5,
-    "origin_y": 0.5,
-    "volume": 1.0,
-    "time": 1.0,
-    "has_audio": -1.0,
-    "has_video": -1.0,
-    "shear_x": 0.0,
-    "shear_y": 0.0,
-}
+#: the curves this renderer reads (or refuses: shear), with libopenshot's defaults (Clip::init_settings)
+READ_CURVE_DEFAULTS = {name: float(CLIP_CURVE_DEFAULTS[name]) for name in (
+    "alpha", "scale_x", "scale_y", "location_x", "location_y", "rotation", "origin_x", "origin_y", "volume", "time",
+    "has_audio", "has_video", "shear_x", "shear_y",
+)}
 
 
 @dataclass(frozen=True)
@@ -56,7 +46,7 @@ def clip_properties(clip: Clip) -> ClipProperties:
     if not isinstance(props, Mapping):
         raise RenderError(f"The json of clip {clip.id} must be an object.")
     owner = f"clip {clip.id}"
-    curves = {name: read_curve(props, name, default, owner=owner) for name, default in CLIP_CURVE_DEFAULTS.items()}
+    curves = {name: read_curve(props, name, default, owner=owner) for name, default in READ_CURVE_DEFAULTS.items()}
     for name in ("shear_x", "shear_y"):
         if any(point.y != 0 for point in curves[name].points):
             raise RenderError(f"Clip {clip.id} uses {name}, which this renderer does not support; set it to 0.")
@@ -65,8 +55,8 @@ def clip_properties(clip: Clip) -> ClipProperties:
     del curves["shear_x"], curves["shear_y"]
     return ClipProperties(
         **curves,
-        scale=_enum(props.get("scale"), ScaleMode, ScaleMode.FIT, f"clip {clip.id}", "scale"),
-        gravity=_enum(props.get("gravity"), Gravity, Gravity.CENTER, f"clip {clip.id}", "gravity"),
+        scale=_enum(props.get("scale"), ScaleMode, ScaleMode(CLIP_PLAIN_DEFAULTS["scale"]), owner, "scale"),
+        gravity=_enum(props.get("gravity"), Gravity, Gravity(CLIP_PLAIN_DEFAULTS["gravity"]), owner, "gravity"),
     )
 
 

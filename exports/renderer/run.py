@@ -1,53 +1,40 @@
-"""Running a render plan: the one place that starts ffmpeg.
+"""Running a render plan: ffmpeg through the shared runner, failures explained for the user.
 
-ffmpeg runs in its own process group with `-progress pipe:1`; a loop
-polls it every `poll_interval` seconds, reports the percentage done (from
-the frames and time written), asks `should_cancel`, and enforces the time
-limit. Stopping means SIGTERM to the whole group, then SIGKILL after a
-short grace, so a render ends within two seconds of being cancelled. On
-Linux ffmpeg also gets PR_SET_PDEATHSIG, so it dies with the worker that
-started it even when that worker is killed outright. The last lines of
-ffmpeg's error output are kept and turned into a sentence a user can act on.
+`config.media.ffmpeg.run_ffmpeg` starts ffmpeg (own process group,
+PDEATHSIG, `-progress`, cancel within two seconds, time limit, log tail);
+this module writes the plan's side files, runs its argv, and turns the
+runner's outcomes into the renderer's errors, with the end of ffmpeg's log
+made into a sentence a user can act on (`explain_failure`).
 """
 
 from __future__ import annotations
 
-import collections
-import ctypes
-import ctypes.util
 import os
 import re
 import signal
-import subprocess
-import sys
-import threading
-import time
 from dataclasses import dataclass
-from typing import IO, Callable
+from typing import Callable
+
+from config.media.ffmpeg import (
+    FfmpegCancelled,
+    FfmpegFailed,
+    FfmpegNotStarted,
+    FfmpegTimedOut,
+    ffmpeg_binary,
+    run_ffmpeg,
+)
 
 from .errors import RenderCancelled, RenderFailed, RenderTimedOut
 from .graph import RenderPlan
 
-LOG_TAIL_LINES = 30
-STOP_GRACE_SECONDS = 0.5
-PROGRESS_EVERY_SECONDS = 1.0
-PR_SET_PDEATHSIG = 1
+__all__ = ["RenderCancelled", "RenderFailed", "RenderTimedOut", "RunResult", "explain_failure", "ffmpeg_binary",
+           "run_render"]
 
 
 @dataclass(frozen=True)
 class RunResult:
     wall_seconds: float
     log_tail: tuple[str, ...]
-
-
-def ffmpeg_binary() -> str:
-    """FFMPEG_BINARY if set, else the ffmpeg that ships in the imageio-ffmpeg wheel."""
-    configured = os.environ.get("FFMPEG_BINARY")
-    if configured:
-        return configured
-    import imageio_ffmpeg  # imported here so that merely importing the renderer needs no binary
-
-    return imageio_ffmpeg.get_ffmpeg_exe()
 
 
 def run_render(
@@ -59,88 +46,18 @@ def run_render(
     poll_interval: float = 0.25,
 ) -> RunResult:
     _write_files(plan)
-    binary = ffmpeg_binary()
-    argv = [binary, "-progress", "pipe:1", "-nostats", *plan.args]
-    started = time.monotonic()
     try:
-        process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True, preexec_fn=_die_with_parent(), close_fds=True,
-        )
-    except OSError as error:
-        raise RenderFailed(f"ffmpeg could not be started ({binary}): {error.strerror or error}.") from None
-    watcher = _Watcher(process, plan)
-    reported, reported_at = -1.0, 0.0
-    try:
-        while True:
-            try:
-                process.wait(timeout=poll_interval)
-                break
-            except subprocess.TimeoutExpired:
-                pass
-            if should_cancel is not None and should_cancel():
-                _stop(process)
-                raise RenderCancelled("The render was cancelled.")
-            if time_limit is not None and time.monotonic() - started > time_limit:
-                _stop(process)
-                raise RenderTimedOut(f"The render took longer than its time limit of {time_limit:g} s.")
-            percent = watcher.percent()
-            now = time.monotonic()
-            if on_progress is not None and (percent != reported or now - reported_at >= PROGRESS_EVERY_SECONDS):
-                on_progress(percent)
-                reported, reported_at = percent, now
-        watcher.finish()
-        tail = watcher.log_tail()
-        if process.returncode != 0:
-            raise RenderFailed(explain_failure(tail, process.returncode), tail)
-        if on_progress is not None:
-            on_progress(100.0)
-        return RunResult(wall_seconds=time.monotonic() - started, log_tail=tuple(tail))
-    finally:
-        if process.poll() is None:
-            _stop(process)
-        watcher.finish()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
-
-
-# --- the child process ---------------------------------------------------------------------------
-
-
-def _die_with_parent() -> Callable[[], None] | None:
-    """A preexec_fn asking Linux to SIGKILL the child when the thread that started it dies."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        prctl = libc.prctl
-    except (OSError, AttributeError):
-        return None
-    parent = os.getpid()
-
-    def set_parent_death_signal() -> None:  # runs in the child, between fork and exec: keep it tiny
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
-
-    return set_parent_death_signal
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM the process group, SIGKILL it if it is still there after the grace period."""
-    for sig, wait in ((signal.SIGTERM, STOP_GRACE_SECONDS), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            pass
-        except PermissionError:
-            process.send_signal(sig)
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+        result = run_ffmpeg(plan.args, frame_count=plan.frame_count, duration=plan.duration, on_progress=on_progress,
+                            should_cancel=should_cancel, time_limit=time_limit, poll_interval=poll_interval)
+    except FfmpegCancelled:
+        raise RenderCancelled("The render was cancelled.") from None
+    except FfmpegTimedOut:
+        raise RenderTimedOut(f"The render took longer than its time limit of {time_limit:g} s.") from None
+    except FfmpegNotStarted as error:
+        raise RenderFailed(str(error)) from None
+    except FfmpegFailed as error:
+        raise RenderFailed(explain_failure(error.log_tail, error.returncode), error.log_tail) from None
+    return RunResult(wall_seconds=result.wall_seconds, log_tail=result.log_tail)
 
 
 def _write_files(plan: RenderPlan) -> None:
@@ -152,59 +69,6 @@ def _write_files(plan: RenderPlan) -> None:
             os.makedirs(parent, exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(content)
-
-
-class _Watcher:
-    """Reads ffmpeg's progress (stdout) and error log (stderr) on two threads."""
-
-    def __init__(self, process: subprocess.Popen, plan: RenderPlan):
-        self.plan = plan
-        self.frame = 0
-        self.out_seconds = 0.0
-        self.lines: collections.deque[str] = collections.deque(maxlen=LOG_TAIL_LINES)
-        self._lock = threading.Lock()
-        self._threads = [
-            threading.Thread(target=self._read_progress, args=(process.stdout,), daemon=True),
-            threading.Thread(target=self._read_log, args=(process.stderr,), daemon=True),
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def _read_progress(self, stream: IO[bytes]) -> None:
-        for raw in stream:
-            key, _, value = raw.decode("utf-8", "replace").strip().partition("=")
-            try:
-                if key == "frame":
-                    frame = int(value)
-                    with self._lock:
-                        self.frame = frame
-                elif key == "out_time_us":
-                    seconds = int(value) / 1e6
-                    with self._lock:
-                        self.out_seconds = seconds
-            except ValueError:
-                continue  # "N/A" before the first frame
-
-    def _read_log(self, stream: IO[bytes]) -> None:
-        for raw in stream:
-            line = raw.decode("utf-8", "replace").rstrip()
-            if line:
-                with self._lock:
-                    self.lines.append(line)
-
-    def percent(self) -> float:
-        with self._lock:
-            by_frames = self.frame / self.plan.frame_count if self.plan.frame_count > 1 else 0.0
-            by_time = self.out_seconds / self.plan.duration if self.plan.duration > 0 else 0.0
-        return round(min(99.9, max(0.0, by_frames, by_time) * 100.0), 1)
-
-    def log_tail(self) -> list[str]:
-        with self._lock:
-            return list(self.lines)
-
-    def finish(self) -> None:
-        for thread in self._threads:
-            thread.join(timeout=2.0)
 
 
 # --- messages ------------------------------------------------------------------------------------

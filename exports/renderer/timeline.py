@@ -4,44 +4,32 @@ The Django side turns database rows into these dataclasses (local media
 paths, probed stream facts, the OpenShot json of clips and effects, the
 export's settings) and the renderer never looks further. Times are seconds
 and frame numbers are 1-based, as in libopenshot (see SPEC §3, "Timeline
-semantics").
+semantics"). The limits and enumerations are the API's too
+(`config.media.timeline`), so whatever a client may save is renderable.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import IntEnum
 from fractions import Fraction
 from typing import Any, Mapping
+
+from config.media.timeline import (  # noqa: F401 - re-exported: the renderer's modules name them from here
+    MAX_TIMELINE_END_SECONDS,
+    MAX_TIMELINE_SECONDS,
+    Gravity,
+    ScaleMode,
+    round_half_away,
+    seconds_to_frame,
+)
 
 from .errors import RenderError
 
 
-class ScaleMode(IntEnum):
-    CROP = 0
-    FIT = 1
-    STRETCH = 2
-    NONE = 3
-
-
-#: the latest time (seconds) a clip or effect may reach: beyond it a timeline is corrupt, not long (about 115 days)
-MAX_TIMELINE_SECONDS = 10_000_000.0
-
-
-class Gravity(IntEnum):
-    TOP_LEFT = 0
-    TOP = 1
-    TOP_RIGHT = 2
-    LEFT = 3
-    CENTER = 4
-    RIGHT = 5
-    BOTTOM_LEFT = 6
-    BOTTOM = 7
-    BOTTOM_RIGHT = 8
-
-
 class ExportType:
+    """What a render produces (the values of the `exports` app's `ExportType`, which a test pins equal)."""
+
     VIDEO = "video"
     AUDIO = "audio"
     IMAGE = "image"
@@ -149,34 +137,23 @@ class Timeline:
     output: Output
 
 
-def round_half_away(value: float) -> int:
-    """C's round(): halves go away from zero (Python's round() goes to even)."""
-    return int(math.floor(value + 0.5)) if value >= 0 else -int(math.floor(-value + 0.5))
-
-
-def seconds_to_frame(seconds: float, fps: Fraction) -> int:
-    """libopenshot's `round(seconds * fps.ToDouble())`."""
-    return round_half_away(float(seconds) * float(fps))
-
-
 def clip_last_frame(clip: Clip, fps: Fraction) -> int:
     """The last timeline frame the clip is visible on (1-based)."""
     return seconds_to_frame(float(clip.position) + clip.duration, fps)
 
 
-def is_timeline_seconds(value: Any) -> bool:
-    """A time frame arithmetic can hold: a finite number of seconds from 0 to MAX_TIMELINE_SECONDS."""
+def is_timeline_seconds(value: Any, limit: float = MAX_TIMELINE_SECONDS) -> bool:
+    """A time frame arithmetic can hold: a finite number of seconds from 0 to `limit` (MAX_TIMELINE_SECONDS)."""
     return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) \
-        and 0 <= value <= MAX_TIMELINE_SECONDS
+        and 0 <= value <= limit
 
 
 def check_times(timeline: Timeline) -> None:
     """Refuse times no frame arithmetic can hold: not finite, negative, or absurdly far (a RenderError)."""
-    def check(value: Any, name: str, owner: str) -> None:
-        if not is_timeline_seconds(value):
+    def check(value: Any, name: str, owner: str, limit: float = MAX_TIMELINE_SECONDS) -> None:
+        if not is_timeline_seconds(value, limit):
             raise RenderError(
-                f"The {name} of {owner} must be a number of seconds from 0 to {MAX_TIMELINE_SECONDS:.0f} "
-                f"(it is {value!r})."
+                f"The {name} of {owner} must be a number of seconds from 0 to {limit:.0f} (it is {value!r})."
             )
 
     for clip in timeline.clips:
@@ -185,13 +162,13 @@ def check_times(timeline: Timeline) -> None:
             check(getattr(clip, name), name, owner)
         if clip.end == 0 and not clip.media.is_image:  # to the end of the file: the probed duration counts
             check(clip.media.duration, "media duration", owner)
-        check(float(clip.position) + max(0.0, clip.duration), "end on the timeline", owner)
+        check(float(clip.position) + max(0.0, clip.duration), "end on the timeline", owner, MAX_TIMELINE_END_SECONDS)
     for effect in timeline.effects:
         owner = f"effect {effect.id}"
         for name in ("position", "start", "end"):
             check(getattr(effect, name), name, owner)
         check(float(effect.position) + max(0.0, float(effect.end) - float(effect.start)), "end on the timeline",
-              owner)
+              owner, MAX_TIMELINE_END_SECONDS)
 
 
 def timeline_frame_count(timeline: Timeline) -> int:

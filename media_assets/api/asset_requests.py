@@ -1,10 +1,11 @@
-"""Request bodies of the asset actions: bulk changes, timeline placement, search."""
+"""Request bodies of the asset actions: bulk changes and search.
+
+(Placing an asset on a project timeline is the projects app's: projects/api/catalog_views.py.)
+"""
 
 from __future__ import annotations
 
 from rest_framework import serializers
-
-from config.api.fields import OwnedRelatedField
 
 #: the largest id a row can have (BigAutoField); a larger one is no asset, and SQLite cannot even compare it
 MAX_ID = 2**63 - 1
@@ -43,23 +44,6 @@ class AssetBulkPatchSerializer(serializers.Serializer):
         if len(set(ids)) != len(ids):
             raise serializers.ValidationError({"ids": ["An asset is listed twice."]})
         return rows
-
-
-class AddToProjectSerializer(serializers.Serializer):
-    project = serializers.CharField(help_text="The project's URL or id (one of yours).")
-    position = serializers.FloatField(min_value=0.0, default=0.0, help_text="Where on the timeline, in seconds.")
-    layer = serializers.IntegerField(min_value=-1_000_000, max_value=1_000_000, default=1)
-    selection = serializers.BooleanField(
-        required=False, allow_null=True, default=None,
-        help_text="Use in2–out2 (true) or in–out (false); default: the selection when there is one.",
-    )
-
-    def validate_project(self, value):
-        from projects.models import Project
-
-        field = OwnedRelatedField(Project, "project-detail")
-        field.bind("project", self)
-        return field.to_internal_value(value)
 
 
 class SearchSerializer(serializers.Serializer):

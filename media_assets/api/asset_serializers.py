@@ -39,7 +39,7 @@ from media_assets.catalog.access import ASSET, CATALOG, fields_of_catalog
 from media_assets.catalog.models import Asset, Catalog, ClipType
 from media_assets.catalog.user_fields import UserFieldErrors, clean_user_fields
 from media_assets.models import File
-from media_assets.services import probe_upload
+from media_assets.ingest import media_probe
 from media_assets.timecode import (
     FORMATS,
     DEFAULT_FORMAT,
@@ -52,6 +52,19 @@ from media_assets.timecode import (
 
 TYPE_BY_MEDIA = {"video": ClipType.CLIP, "audio": ClipType.AUDIO, "image": ClipType.STILL}
 MAX_SEQUENCE_ITEMS = 1000
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One history entry (documentation only: entries are built by media_assets.catalog.history)."""
+
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    object = serializers.CharField()
+    object_id = serializers.IntegerField()
+    object_name = serializers.CharField()
+    changes = serializers.ListField(child=serializers.DictField(), help_text="[{field, old, new}]")
+    summary = serializers.CharField()
 
 
 class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
@@ -192,7 +205,8 @@ class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
         self._check_subclips_fit(model, fmt)
         if not (model.get("name") or getattr(instance, "name", "")):
             raise serializers.ValidationError({"name": ["Give the asset a name (it has no media to take one from)."]})
-        return {"catalog": catalog, "model": model, "items": items, "upload": attrs.get("media")}
+        return {"catalog": catalog, "model": model, "items": items, "upload": attrs.get("media"),
+                "probe": media_json if attrs.get("media") is not None else None}
 
     def _media(self, attrs, catalog) -> tuple[dict | None, dict]:
         """The media's probe (None without media) and the defaults it gives a new asset."""
@@ -209,7 +223,7 @@ class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
         defaults: dict = {}
         if "media" in given:
             try:
-                probe = probe_upload(attrs["media"])
+                probe = media_probe(attrs["media"])
             except DjangoValidationError as error:
                 raise serializers.ValidationError(error.message_dict) from None
             defaults["name"] = attrs["media"].name or "media"

@@ -5,6 +5,10 @@ by any field, `?include=` and `?facets=`; `POST /assets/search/` takes a
 structured query. Responses carry an ETag (the asset's version); a PUT,
 PATCH or DELETE whose If-Match is stale is a 412 and changes nothing.
 `PATCH /assets/bulk/` changes many assets, all or none.
+
+The history the viewset shows is gathered in `asset_history`, its 409 and
+412 errors are in `asset_errors`, its serializers in `asset_serializers`
+and `asset_requests`.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -28,13 +32,14 @@ from config.api.viewsets import _with_value
 from config.api.streaming import stream_file
 from media_assets import imports
 from media_assets import services as media_services
-from media_assets.api.asset_requests import AddToProjectSerializer, AssetBulkPatchSerializer, SearchSerializer
-from media_assets.api.asset_serializers import AssetSerializer
+from media_assets.api.asset_errors import Conflict, PreconditionFailed
+from media_assets.api.asset_history import history_by_asset, history_of_asset, history_page_response
+from media_assets.api.asset_requests import AssetBulkPatchSerializer, SearchSerializer
+from media_assets.api.asset_serializers import AssetSerializer, HistoryEntrySerializer
 from media_assets.api.serializers import ThumbnailSerializer
 from media_assets.api.views import stream_media
 from media_assets.catalog import services
 from media_assets.catalog.access import ASSET, CATALOG, SMART_FOLDER, require_content_writer
-from media_assets.catalog.history import history_entries, sort_newest_first
 from media_assets.catalog.listing import (
     DETAIL_INCLUDES,
     AssetQueryFilter,
@@ -44,41 +49,9 @@ from media_assets.catalog.listing import (
     query_error,
     with_includes,
 )
-from media_assets.catalog.models import Asset, Marker, SequenceItem, SmartFolder
+from media_assets.catalog.models import Asset, SmartFolder
+from media_assets.file_thumbnails import file_thumbnail
 from media_assets.query import QueryError, parse_terms
-from projects.api.serializers import ClipSerializer
-
-class HistoryEntrySerializer(serializers.Serializer):
-    """One history entry (documentation only: entries are built by media_assets.catalog.history)."""
-
-    date = serializers.DateTimeField()
-    user = serializers.CharField(allow_null=True)
-    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
-    object = serializers.CharField()
-    object_id = serializers.IntegerField()
-    object_name = serializers.CharField()
-    changes = serializers.ListField(child=serializers.DictField(), help_text="[{field, old, new}]")
-    summary = serializers.CharField()
-
-
-def history_page_response(view, entries: list[dict]) -> Response:
-    """The view's page of history entries (newest first), without the key they were ordered by."""
-    page = view.paginate_queryset(entries)
-    for entry in page:
-        entry.pop("history_id", None)
-    return view.get_paginated_response(page)
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The object is in use."
-    default_code = "conflict"
-
-
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The asset changed since you read it (its ETag no longer matches If-Match)."
-    default_code = "modified"
 
 
 class AssetPagination(PageOrSkipTakePagination):
@@ -107,39 +80,6 @@ def etag_matches(header: str, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def history_of_asset(asset: Asset) -> list[dict]:
-    """The asset's own changes and those of its markers and sequence items, newest first."""
-    def frames_in_asset_format(row):
-        return asset.tc_format
-
-    entries = history_entries(Asset.history.filter(id=asset.pk).select_related("history_user"), "asset")
-    entries += history_entries(
-        Marker.history.filter(asset_id=asset.pk).select_related("history_user"), "marker", frames_in_asset_format
-    )
-    entries += history_entries(
-        SequenceItem.history.filter(sequence_id=asset.pk).select_related("history_user"), "sequence item",
-        frames_in_asset_format,
-    )
-    return sort_newest_first(entries)
-
-
-def history_by_asset(assets: list[Asset]) -> dict[int, list[dict]]:
-    """History of a page of assets, in two queries."""
-    ids = [asset.pk for asset in assets]
-    formats = {asset.pk: asset.tc_format for asset in assets}
-    result = {pk: [] for pk in ids}
-    for entry in history_entries(Asset.history.filter(id__in=ids).select_related("history_user"), "asset"):
-        result[entry["object_id"]].append(entry)
-    markers = Marker.history.filter(asset_id__in=ids).select_related("history_user")
-    marker_asset = {}
-    rows = list(markers)
-    for row in rows:
-        marker_asset[row.id] = row.asset_id
-    for entry in history_entries(rows, "marker", lambda row: formats[row.asset_id]):
-        result[marker_asset[entry["object_id"]]].append(entry)
-    return {pk: sort_newest_first(entries) for pk, entries in result.items()}
-
-
 @extend_schema_view(
     list=extend_schema(description="Assets of every catalog you can read (or of one, nested under /catalogs/<id>/)."),
     create=extend_schema(
@@ -163,7 +103,7 @@ class AssetViewSet(SharedModelViewSet):
     filter_backends = [AssetQueryFilter]
     pagination_class = AssetPagination
     list_actions = frozenset({"list", "search"})
-    read_actions = frozenset({"search", "add_to_project"})
+    read_actions = frozenset({"search"})
 
     # -- what is loaded -------------------------------------------------------------
 
@@ -275,7 +215,8 @@ class AssetViewSet(SharedModelViewSet):
             raise ValidationError(serializer.errors)
         data = serializer.validated_data
         asset = services.asset_create(
-            catalog=catalog, user=request.user, fields=data["model"], upload=data["upload"], seq_items=data["items"],
+            catalog=catalog, user=request.user, fields=data["model"], upload=data["upload"], probe=data["probe"],
+            seq_items=data["items"],
         )
         return self._asset_response(asset, status.HTTP_201_CREATED)
 
@@ -396,21 +337,6 @@ class AssetViewSet(SharedModelViewSet):
         asset = self.get_object()
         return history_page_response(self, history_of_asset(asset))
 
-    @extend_schema(request=AddToProjectSerializer, responses={201: ClipSerializer},
-                   description="Place the asset's range (its selection in2–out2 when set) on one of your projects' "
-                               "timelines as a clip, in one call, without copying media.")
-    @action(detail=True, methods=["post"], url_path="add-to-project")
-    def add_to_project(self, request, *args, **kwargs):
-        asset = self.get_object()
-        body = AddToProjectSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        options = body.validated_data
-        clip = services.asset_add_to_project(
-            asset=asset, project=options["project"], user=request.user, position=options["position"],
-            layer=options["layer"], selection=options["selection"],
-        )
-        return Response(ClipSerializer(clip, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
-
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The media's bytes.")})
     @action(detail=True, methods=["get"], renderer_classes=[BinaryRenderer, JSONRenderer])
     def download(self, request, *args, **kwargs):
@@ -431,7 +357,7 @@ class AssetViewSet(SharedModelViewSet):
         params.is_valid(raise_exception=True)
         options = params.validated_data
         frame = (asset.poster_frm if asset.poster_frm is not None else asset.in_frm) - asset.media_start_frm + 1
-        path, mime = media_services.file_thumbnail(
+        path, mime = file_thumbnail(
             file=asset.file, frame_number=max(frame, 1), width=options["width"], height=options["height"],
             image_format=options["image_format"], quality=options["image_quality"],
         )

@@ -14,7 +14,9 @@ from rest_framework.filters import OrderingFilter
 
 from config.api.pagination import PageOrSkipTakePagination
 from config.api.sharing import AccessRole, SharedModelViewSet
-from media_assets.api.asset_views import Conflict, HistoryEntrySerializer, history_page_response
+from media_assets.api.asset_errors import Conflict
+from media_assets.api.asset_history import history_page_response
+from media_assets.api.asset_serializers import HistoryEntrySerializer
 from media_assets.api.catalog_serializers import CatalogSerializer, MetadataFieldSerializer, SmartFolderSerializer
 from media_assets.catalog import services
 from media_assets.catalog.access import CATALOG, SMART_FOLDER, visible_fields

@@ -1,5 +1,6 @@
 """How media files are validated and represented."""
 
+from django.apps import apps
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,8 +11,10 @@ from media_assets import cloud, imports
 from media_assets.models import File
 from media_assets.storage import StorageBackend
 from config.media.image_formats import IMAGE_FORMATS
-from projects.models import Project
 
+#: File.project's model. A File belongs to a project, a model of the app above this one, so it is
+#: named by its label (the app registry is ready before any serializer is imported), never imported.
+Project = apps.get_model("projects", "Project")
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
@@ -52,7 +55,7 @@ class FileSerializer(OwnedSerializer):
         return attrs
 
     def create(self, validated_data):
-        raise NotImplementedError("FileViewSet creates files through media_assets.services.file_ingest")
+        raise NotImplementedError("FileViewSet creates files through media_assets.ingest.file_ingest")
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -18,15 +18,17 @@ from media_assets import cloud, services
 from media_assets.api.actions import FileActionsMixin
 from media_assets.api.serializers import (
     FileSerializer,
+    Project,
     StorageRequestSerializer,
     StorageResponseSerializer,
     ThumbnailSerializer,
 )
+from media_assets.file_thumbnails import file_thumbnail
 from media_assets.filters import FileFilter
 from media_assets.imports import file_import
+from media_assets.ingest import file_ingest
 from media_assets.models import File
 from media_assets.storage import open_stored, signed_url, storage_used
-from projects.models import Project
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY, description="The bytes.")
 SIGNED_REDIRECT = OpenApiResponse(description="S3/Azure storage: Location is a short-lived signed URL of the bytes.")
@@ -65,8 +67,8 @@ class FileViewSet(FileActionsMixin, OwnedModelViewSet):
                 client_json=data.get("json") or {},
             )
             return
-        serializer.instance = services.file_ingest(
-            owner=self.request.user, project=data["project"], upload=data["media"], client_json=data.get("json"),
+        serializer.instance = file_ingest(
+            source=data["media"], owner=self.request.user, project=data["project"], json=data.get("json"),
         )
 
     def perform_update(self, serializer):
@@ -100,7 +102,7 @@ class FileViewSet(FileActionsMixin, OwnedModelViewSet):
         params.is_valid(raise_exception=True)
         options = params.validated_data
         try:
-            path, mime = services.file_thumbnail(
+            path, mime = file_thumbnail(
                 file=file, frame_number=options["frame_number"], width=options["width"], height=options["height"],
                 image_format=options["image_format"], quality=options["image_quality"],
             )

@@ -29,10 +29,6 @@ MARKER = Sharing(Marker, Catalog, CatalogShare, "catalog", path="asset__catalog"
 SMART_FOLDER = Sharing(SmartFolder, SmartFolder, SmartFolderShare, "folder")
 
 
-def readable_catalogs(user):
-    return CATALOG.readable(Catalog.objects.all(), user)
-
-
 def require_content_writer(user, catalog: Catalog, role: str | None = None) -> None:
     """PermissionDenied unless `user` may change what is in `catalog`."""
     role = role or getattr(catalog, "access_role", None) or CATALOG.role_of(catalog, user)

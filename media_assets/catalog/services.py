@@ -1,5 +1,7 @@
 """What happens in the catalog: sharing, ingesting into a catalog, changing assets, markers and sequences.
 
+(Placing an asset on a project timeline is the projects app's: projects/catalog_placement.py.)
+
 Every write goes through model `save()`/`delete()` one row at a time, so
 django-simple-history records who changed what. An asset's `version` (its
 ETag) goes up with every change to it, its markers or its sequence items.
@@ -9,14 +11,12 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from media_assets.catalog.models import Asset, Catalog, Marker, MetadataField, SequenceItem
-from media_assets.models import File
-from media_assets.services import file_ingest
+from media_assets.ingest import file_ingest
 from media_assets.timecode import frames_to_seconds
 
 log = logging.getLogger("montage.catalog")
@@ -51,10 +51,15 @@ def _derive(asset: Asset) -> None:
 
 
 @transaction.atomic
-def asset_create(*, catalog: Catalog, user, fields: dict, upload=None, seq_items: list | None = None) -> Asset:
-    """A new asset; with `upload`, the media File is ingested (outside any project) in the same step."""
+def asset_create(*, catalog: Catalog, user, fields: dict, upload=None, probe: dict | None = None,
+                 seq_items: list | None = None) -> Asset:
+    """A new asset; with `upload`, the media File is ingested (outside any project) in the same step.
+
+    `probe` is the upload's probe when the caller has it (the serializer
+    probed to validate), so the bytes are probed once.
+    """
     if upload is not None:
-        fields["file"] = file_ingest(owner=user, project=None, upload=upload, client_json={})
+        fields["file"] = file_ingest(source=upload, owner=user, project=None, json={}, probe=probe)
     asset = Asset(catalog=catalog, created_by=user, **fields)
     _derive(asset)
     asset.save()
@@ -113,12 +118,6 @@ def _replace_items(sequence: Asset, items: list[dict]) -> None:
         SequenceItem.objects.create(sequence=sequence, **item)
 
 
-@transaction.atomic
-def assets_bulk_update(*, changes: list[tuple[Asset, dict]]) -> list[Asset]:
-    """All the changes or none (the caller validated them all first)."""
-    return [asset_update(asset=asset, fields=fields) for asset, fields in changes]
-
-
 def asset_delete(*, asset: Asset) -> None:
     """Delete the asset (its markers and, for a sequence, its items); InUse while a sequence cuts from it."""
     sequences = sorted(set(
@@ -169,46 +168,3 @@ def field_delete(*, field: MetadataField) -> None:
             f"(PATCH /assets/bulk/ with user_fields {{{field.identifier!r}: null}})."
         )
     field.delete()
-
-
-# -- timelines ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def asset_add_to_project(*, asset: Asset, project, user, position: float, layer: int, selection: bool | None):
-    """A timeline Clip of the asset's range (its selection in2/out2 when set, unless told otherwise).
-
-    Projects only place their own files, and a catalog's media belongs to
-    no project; so the clip's File is a row of the project that points at
-    the same stored bytes (nothing is copied). Stored bytes are deleted
-    only when no File row refers to them any more.
-    """
-    from projects.models import Clip
-
-    if asset.file is None:
-        raise ValidationError({"asset": ["This asset has no media file to place on a timeline."]})
-    use_selection = asset.in2_frm is not None and asset.out2_frm is not None if selection is None else selection
-    if use_selection and (asset.in2_frm is None or asset.out2_frm is None):
-        raise ValidationError({"selection": ["The asset has no selection (in2/out2)."]})
-    first, last = (asset.in2_frm, asset.out2_frm) if use_selection else (asset.in_frm, asset.out_frm)
-    fmt = asset.timecode_format
-    start = frames_to_seconds(first - asset.media_start_frm, fmt)
-    end = frames_to_seconds(last - asset.media_start_frm, fmt)
-    if end <= start:  # a still, or an empty range: one second, like a new timeline clip of an image
-        end = start + 1.0
-    file = project_file_for(asset.file, project=project, user=user)
-    clip = Clip.objects.create(owner=user, project=project, file=file, position=position, start=start, end=end, layer=layer)
-    log.info("asset %s placed on project %s as clip %s", asset.pk, project.pk, clip.pk)
-    return clip
-
-
-def project_file_for(file: File, *, project, user) -> File:
-    """The project's File for these stored bytes: the file itself, or a row sharing its media."""
-    if file.project_id == project.pk:
-        return file
-    existing = File.objects.filter(owner=user, project=project, media=file.media.name).first()
-    if existing is not None:
-        return existing
-    return File.objects.create(
-        owner=user, project=project, media=file.media.name, json={**file.json, "catalog_file": file.pk}
-    )

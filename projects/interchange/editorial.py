@@ -35,6 +35,7 @@ from typing import Any, Callable
 import opentimelineio as otio
 from opentimelineio import opentime
 
+from config.media.timeline import MAX_TIMELINE_END_SECONDS, MAX_TIMELINE_SECONDS, seconds_to_frame
 from media_assets.models import File
 from projects.interchange.osp import PROJECT_JSON_KEYS, project_settings
 from projects.models import Clip, Effect, Project
@@ -59,23 +60,18 @@ class _Cut:
 
 
 def _frame(seconds: float, fps: Fraction) -> int:
-    value = float(seconds) * float(fps)
-    return int(math.floor(value + 0.5))  # libopenshot's round(): halves away from zero (seconds are >= 0)
-
-
-#: a time past this many seconds is a corrupt clip, not a long timeline (as the renderer sees it)
-MAX_SECONDS = 10_000_000.0
+    return seconds_to_frame(seconds, fps)
 
 
 def _check_times(clip: Clip) -> None:
     """Times no timecode can hold are a 400 naming the clip, not an overflow."""
     for name in ("position", "start", "end"):
         value = getattr(clip, name)
-        if not isinstance(value, (int, float)) or not math.isfinite(value) or abs(value) > MAX_SECONDS:
+        if not isinstance(value, (int, float)) or not math.isfinite(value) or abs(value) > MAX_TIMELINE_SECONDS:
             raise FormatError(f"Clip {clip.pk} has a {name} of {value!r} seconds, which no timeline can hold; "
-                              f"fix it (0 to {MAX_SECONDS:.0f} s) before exporting.")
-    if not math.isfinite(clip.duration) or abs(clip.position + clip.duration) > MAX_SECONDS:
-        raise FormatError(f"Clip {clip.pk} ends past {MAX_SECONDS:.0f} seconds; fix it before exporting.")
+                              f"fix it (0 to {MAX_TIMELINE_SECONDS:.0f} s) before exporting.")
+    if not math.isfinite(clip.duration) or abs(clip.position + clip.duration) > MAX_TIMELINE_END_SECONDS:
+        raise FormatError(f"Clip {clip.pk} ends past {MAX_TIMELINE_END_SECONDS:.0f} seconds; fix it before exporting.")
 
 
 def _cuts(clips: list[Clip], fps: Fraction) -> list[_Cut]:

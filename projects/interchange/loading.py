@@ -12,7 +12,8 @@ found, in order:
 
 Everything is checked before anything is written: the archive within its
 limits (`archive`), the project data, every file found, every archive
-entry probed as media. Then, in one transaction, the old files, clips
+entry probed as media (once: the probe goes with the entry into
+`media_assets.ingest.file_ingest`). Then, in one transaction, the old files, clips
 and effects are replaced by the new ones and the settings updated; the
 old media is deleted after commit. If anything fails, the media written
 so far is deleted again and the project is as it was.
@@ -26,16 +27,16 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files import File as DjangoFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from media_assets.copying import file_copy, media_written
-from media_assets.models import File, media_upload_to
-from media_assets.probe import NotMedia, probe_media
-from media_assets.services import PROBE_KEYS, storage_delete_after_commit
+from media_assets.hooks import IngestOrigin
+from media_assets.ingest import PROBE_KEYS, file_ingest, path_probe
+from media_assets.local_files import LocalMedia
+from media_assets.models import File
+from media_assets.probe import NotMedia
+from media_assets.services import storage_delete_after_commit
 from projects.interchange.archive import ExtractedArchive, extract_archive, refused
 from projects.interchange.osp import PROJECT_JSON_KEYS, plan_from_osp
 from projects.interchange.otio_reading import is_otio, plan_from_otio
@@ -118,7 +119,7 @@ def _probe(source: _Source) -> None:
     if source.local is None:
         return
     try:
-        source.probe = probe_media(str(source.local), max_image_pixels=settings.MEDIA_MAX_IMAGE_PIXELS)
+        source.probe = path_probe(str(source.local))
     except NotMedia as error:
         raise refused(f"The archive entry {source.entry!r} is not media Montage accepts: {error}.") from error
 
@@ -155,13 +156,9 @@ def _create_file(planned: PlannedFile, source: _Source, project: Project, owner,
         client["name"] = planned.name
     if source.stored is not None:
         return file_copy(file=source.stored, owner=owner, project=project, written=written, extra_json=client)
-    file = File(owner=owner, project=project)
-    target = media_upload_to(file, posixpath.basename(source.entry) or "media")
     with open(source.local, "rb") as handle:
-        stored = default_storage.save(target, DjangoFile(handle, name=posixpath.basename(target)))
-    written.append(stored)
-    file.media.name = stored
-    file.json = {**client, **(source.probe or {}), "path": stored}
-    file.save()
-    return file
+        # not movable: two planned files may name the same archive entry
+        media = LocalMedia(handle, name=posixpath.basename(source.entry) or "media", path=str(source.local))
+        return file_ingest(source=media, owner=owner, project=project, json=client, probe=source.probe,
+                           origin=IngestOrigin.LOAD, written=written)
 

@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from media_assets.models import File
-from media_assets.services import PROBE_KEYS
+from media_assets.ingest import PROBE_KEYS
 from projects.interchange.plan import (
     LoadPlan,
     PlannedClip,

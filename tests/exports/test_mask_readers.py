@@ -14,7 +14,7 @@ import av
 import pytest
 from PIL import Image
 
-from exports import services
+from exports.services import rendering as services
 from tests.exports.conftest import wait_for_export
 from tests.factories import create_clip, create_project, ok, upload_file
 

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from exports import services
+from exports.services import rendering
 from exports.models import Export
 from projects.models import Clip
 from tests.exports.conftest import running_worker, wait_for_export
@@ -79,7 +80,7 @@ def test_an_unexpected_error_fails_the_export_as_a_montage_bug_logged_once(
     def broken(*args, **kwargs):
         raise OverflowError("cannot convert float infinity to integer")
 
-    monkeypatch.setattr(services, "build_render", broken)
+    monkeypatch.setattr(rendering, "build_render", broken)
     services.export_render(export_id=export["id"])  # returns: the actor has nothing left to retry
 
     done = ok(api.get(export["url"]))

@@ -14,7 +14,8 @@ import threading
 import pytest
 import requests
 
-from exports import delivery, services
+from exports import delivery
+from exports.services import rendering as services
 from exports.models import Export
 from exports.webhooks import webhook_payload
 from media_assets import cloud

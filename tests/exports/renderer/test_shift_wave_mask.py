@@ -126,7 +126,7 @@ def test_mask_never_gives_ffmpeg_the_path_written_in_its_json():
     ({"position": math.inf}, "position of clip 1"),
     ({"start": math.nan}, "start of clip 1"),
     ({"end": 1e300}, "end of clip 1"),
-    ({"position": 9_999_999.0, "end": 5.0}, "end on the timeline of clip 1"),
+    ({"position": 9_999_999.0, "end": 5.0}, "position of clip 1"),  # past MAX_TIMELINE_SECONDS (a week)
 ])
 def test_times_no_frame_can_hold_are_refused_with_the_clip_named(fields, message):
     bad = Clip(**{"id": 1, "media": SMALL, "position": 0.0, "start": 0.0, "end": 1.0, "layer": 1,

@@ -1,0 +1,36 @@
+"""Routes of media_assets: /files/ (also nested as /projects/<id>/files/), /media/, the fonts under /info/,
+and the catalog: /catalogs/, /assets/ (with markers), /fields/, /smart-folders/.
+
+`register(router)` adds the top-level resources the API root lists; `urlpatterns`
+are the nested collections and other routes, included before the router's.
+"""
+
+from django.urls import path, re_path
+
+from config.api.routes import COLLECTION, ITEM
+from media_assets.api.asset_views import AssetViewSet
+from media_assets.api.catalog_views import CatalogViewSet, MetadataFieldViewSet, SmartFolderViewSet
+from media_assets.api.fonts import FontsThumbnailView, FontsView
+from media_assets.api.marker_views import MarkerViewSet
+from media_assets.api.views import FileViewSet, MediaView
+
+
+def register(router) -> None:
+    router.register("files", FileViewSet, basename="file")
+    router.register("catalogs", CatalogViewSet, basename="catalog")
+    router.register("assets", AssetViewSet, basename="asset")
+    router.register("fields", MetadataFieldViewSet, basename="metadatafield")
+    router.register("smart-folders", SmartFolderViewSet, basename="smartfolder")
+
+
+urlpatterns = [
+    path("info/fonts/", FontsView.as_view(), name="info-fonts"),
+    path("info/fonts/thumbnail/", FontsThumbnailView.as_view(), name="info-fonts-thumbnail"),
+    # the project's files: a route under /projects/, but the resource is a File (the path names no model)
+    path("projects/<int:parent_pk>/files/", FileViewSet.as_view(COLLECTION), name="project-files"),
+    path("catalogs/<int:parent_pk>/assets/", AssetViewSet.as_view(COLLECTION), name="catalog-assets"),
+    path("smart-folders/<int:folder_pk>/assets/", AssetViewSet.as_view({"get": "list"}), name="smartfolder-assets"),
+    path("assets/<int:parent_pk>/markers/", MarkerViewSet.as_view(COLLECTION), name="asset-markers"),
+    path("assets/<int:parent_pk>/markers/<int:pk>/", MarkerViewSet.as_view(ITEM), name="asset-marker-detail"),
+    re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),
+]
