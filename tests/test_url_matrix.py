@@ -36,7 +36,7 @@ from tests.media_assets.catalog.helpers import create_asset, create_catalog
 pytestmark = pytest.mark.django_db
 
 METHODS = ["get", "head", "post", "put", "patch", "options", "delete"]
-HOSTILE_IDS = ["abc", "null", "+1", "1%20", "%201", "-1", "9" * 5000, "%D9%A3", "%C2%B2", "1e3", "%F0%9F%98%80"]
+HOSTILE_IDS = ["abc", "null", "+1", "1%20", "%201", "-1", "9" * 5000, "9" * 19, "9" * 25, "%D9%A3", "%C2%B2", "1e3", "%F0%9F%98%80"]
 ADMIN_HOSTILE_IDS = ["abc", "+1", "9" * 5000, "%C2%B2", "1e3"]
 MISSING_ID = "999999999999"
 #: URL params holding an object id (the admin's too)
@@ -163,7 +163,9 @@ def test_no_url_answers_a_5xx_to_hostile_ids(callers):
                     for method in methods:
                         response = _request(client, method, url)
                         counts["hostile id"] += 1
-                        must_be = {404} if name in ID_PARAMS and not is_admin else None
+                        # 19-25 digits still fit `<int:…>` routes (not the routers' 18): a missing object, never a 5xx
+                        beyond_int64 = raw.isdigit() and 18 < len(raw) < 4300
+                        must_be = {404} if name in ID_PARAMS and not is_admin and not beyond_int64 else None
                         _check(failures, f"{who} {method.upper()} {url[:80]}", response, must_be)
     print(f"\nURL matrix, hostile ids: {dict(counts)} requests, {len(failures)} failures")
     assert not failures, "\n".join(failures[:40])
