@@ -20,9 +20,10 @@ from config.workers.api import WorkersView
 from exports.api import urls as exports_urls
 from media_assets.api import urls as media_assets_urls
 from projects.api import urls as projects_urls
+from review.api import urls as review_urls
 
 #: top-down, so the API root lists projects first
-APP_ROUTES = (projects_urls, media_assets_urls, exports_urls)
+APP_ROUTES = (projects_urls, media_assets_urls, exports_urls, review_urls)
 
 
 class APIRootView(routers.APIRootView):

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "projects",
     "media_assets",
     "exports",
+    "review",
 ]
 
 MIDDLEWARE = [

@@ -121,6 +121,11 @@ class AssetViewSet(SharedModelViewSet):
             queryset = queryset.filter(catalog_id=folder.catalog_id)
         if self.action not in self.list_actions:
             queryset = queryset.select_related("catalog")
+        head = self.request.query_params.get("head") if self.action in self.list_actions else None
+        if head is not None:
+            if head not in ("true", "false"):
+                raise ValidationError({"head": ["Give head=true (one asset per version stack) or head=false."]})
+            queryset = queryset.filter(is_head=head == "true")
         return with_includes(queryset, self.include_set())
 
     def get_folder(self) -> SmartFolder | None:
