@@ -38,7 +38,7 @@ ANNOTATION_SCHEMA = {
                                                                            "maximum": 1}, "minItems": 2,
                                                   "maxItems": 2}},
             "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "default": "#ff0000"},
-            "width": {"type": "number", "exclusiveMinimum": 0, "maximum": 100, "default": 2},
+            "width": {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 100, "default": 2},
             "text": {"type": "string", "description": "For the text tool."},
         },
     }}},

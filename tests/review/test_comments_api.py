@@ -183,3 +183,18 @@ def test_history_records_every_change(api, asset):
     history = Comment.history.filter(id=note["id"]).order_by("history_date")
     assert [entry.text for entry in history] == ["first", "second", "second"]
     assert history.last().resolved and history.first().history_user.username == "alice"
+
+
+def test_admin_shows_comments_and_an_assets_versions(client, api, asset):
+    from django.contrib.auth import get_user_model
+
+    from review.models import Comment
+
+    note = ok(post(api, asset, text="in the admin", annotation=ARROW), 201)
+    admin = get_user_model().objects.create_superuser("root", password="root-password-1")
+    client.force_login(admin)
+    assert "in the admin" in client.get("/cloud-admin/review/comment/").content.decode()
+    assert client.get(f"/cloud-admin/review/comment/{note['id']}/change/").status_code == 200
+    assert client.get(f"/cloud-admin/media_assets/asset/{asset['id']}/change/").status_code == 200
+    client.post("/cloud-admin/review/comment/", {"action": "mark_resolved", "_selected_action": [note["id"]]})
+    assert Comment.objects.get(pk=note["id"]).resolved_by == admin
