@@ -14,7 +14,7 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from media_assets.api.catalog_fields import TIMECODE_OBJECT, TimecodeField, UTCDateTimeField, fast_url, resolve_timecodes
+from media_assets.api.catalog_fields import TimecodeField, UTCDateTimeField, fast_url, resolve_timecodes
 from media_assets.api.marker_serializers import label
 from media_assets.catalog.models import Asset
 from media_assets.catalog.versions import stack_of
