@@ -42,16 +42,18 @@ def stack_ids(asset: Asset):
     return Asset.objects.filter(stack_id=asset.stack_id).values("pk")
 
 
+STACK_FIELDS = ["stack", "stack_version", "is_head", "date_updated"]
+
+
 def _renumber(members: list[Asset]) -> None:
-    if len(members) == 1:
-        only = members[0]
-        only.stack, only.stack_version, only.is_head = None, None, True
-        Asset.objects.filter(pk=only.pk).update(stack=None, stack_version=None, is_head=True)
-        return
-    first = members[0]
+    """Give the members their places; saved one by one so the history records each change."""
+    first = members[0] if len(members) > 1 else None
     for number, member in enumerate(members, start=1):
-        member.stack, member.stack_version, member.is_head = first, number, number == len(members)
-        Asset.objects.filter(pk=member.pk).update(stack=first, stack_version=number, is_head=member.is_head)
+        place = (first, number, number == len(members)) if first is not None else (None, None, True)
+        if (member.stack_id, member.stack_version, member.is_head) == (getattr(first, "pk", None), *place[1:]):
+            continue
+        member.stack, member.stack_version, member.is_head = place
+        member.save(update_fields=STACK_FIELDS)
 
 
 @transaction.atomic

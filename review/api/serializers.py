@@ -176,6 +176,8 @@ class CommentSerializer(serializers.Serializer):
     def _target(self, attrs) -> Asset:
         """The asset the note is on: the parent's for a reply, else the version asked for of the URL's asset."""
         if self.instance is not None:
+            if "version" in attrs and attrs["version"] != self.instance.asset.version_number:
+                raise serializers.ValidationError({"version": ["A note stays on the version it was made on."]})
             return self.instance.asset
         parent = attrs.get("parent") or self.context.get("parent")
         asset = self.context["asset"]

@@ -119,6 +119,9 @@ def test_no_path_shows_another_users_comments(api, other_api, asset):
                       (f"/assets/{asset['id']}/versions/", {"asset": asset["id"]})):
         assert other_api.post(url, body, format="json").status_code == 404, url
     assert other_api.patch(note["url"], {"text": "x"}, format="json").status_code == 404
+    assert other_api.post(f"/assets/{asset['id']}/versions/move/", {"asset": asset["id"], "position": 1},
+                          format="json").status_code == 404
+    assert other_api.delete(f"/assets/{asset['id']}/versions/{asset['id']}/").status_code == 404
     assert other_api.delete(note["url"]).status_code == 404
     assert ok(other_api.get("/comments/"))["count"] == 0
     # naming someone else's comment as a parent, on one's own asset, tells nothing

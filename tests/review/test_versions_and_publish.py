@@ -105,3 +105,11 @@ def test_a_render_published_as_version_2_keeps_its_comments_apart(api, user, oth
     Export.objects.filter(pk=export.pk).update(status=ExportStatus.PENDING)
     assert api.post(f"/exports/{export.pk}/publish/", {"catalog": catalog["id"]}, format="json").status_code == 400
     assert len(stack(api, first)) == 2
+
+
+def test_stack_changes_are_in_the_assets_history(api, catalog):
+    one, two = create_asset(api, catalog, name="v1"), create_asset(api, catalog, name="v2")
+    ok(api.post(f"/assets/{one['id']}/versions/", {"asset": two["id"]}, format="json"), 201)
+    history = ok(api.get(f"/assets/{two['id']}/history/"))["results"]
+    changed = {change["field"] for entry in history for change in entry["changes"]}
+    assert {"stack_version", "stack"} & changed, history
