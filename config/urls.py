@@ -22,10 +22,11 @@ from exports.api import urls as exports_urls
 from media_assets.api import urls as media_assets_urls
 from notifications.api import urls as notifications_urls
 from projects.api import urls as projects_urls
+from review.api import urls as review_urls
 from sharing.api import urls as sharing_urls
 
 #: top-down, so the API root lists projects first
-APP_ROUTES = (projects_urls, media_assets_urls, exports_urls, sharing_urls, notifications_urls)
+APP_ROUTES = (projects_urls, media_assets_urls, exports_urls, review_urls, sharing_urls, notifications_urls)
 
 
 class APIRootView(routers.APIRootView):

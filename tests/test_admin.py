@@ -17,6 +17,7 @@ def staff_client(client):
     "/cloud-admin/", "/cloud-admin/auth/user/", "/cloud-admin/authtoken/token/",
     "/cloud-admin/projects/project/", "/cloud-admin/projects/clip/", "/cloud-admin/projects/effect/",
     "/cloud-admin/media_assets/file/", "/cloud-admin/exports/export/",
+    "/cloud-admin/review/comment/", "/cloud-admin/review/commentattachment/", "/cloud-admin/media_assets/asset/",
 ])
 def test_admin_pages_load(staff_client, path):
     assert staff_client.get(path).status_code == 200

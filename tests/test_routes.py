@@ -16,7 +16,7 @@ from projects.api.serializers import ClipSerializer, EffectSerializer, ProjectSe
 from tests.factories import ok
 
 RESOURCES = {"projects", "files", "clips", "effects", "exports", "catalogs", "assets", "fields", "smart-folders",
-             "playlists", "share-links", "subscriptions"}
+             "playlists", "share-links", "subscriptions", "comments"}
 
 
 def test_the_api_root_lists_every_resource(anonymous):

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "projects",
     "media_assets",
     "exports",
+    "review",
     "sharing",
     "notifications",
 ]

@@ -124,3 +124,6 @@ MONTAGE_ARCHIVE_RATIO_FLOOR = 4 * 1024 * 1024  # the ratio is checked once an en
 
 # The largest request body the embedded server accepts (uploads).
 MONTAGE_MAX_UPLOAD_BYTES = env.int("MONTAGE_MAX_UPLOAD_BYTES", default=50 * 1024**3)
+
+# A review comment's attachment (a reference still, a PDF of notes): refused above this size.
+REVIEW_ATTACHMENT_MAX_BYTES = env.int("REVIEW_ATTACHMENT_MAX_BYTES", default=100 * 1024**2)
