@@ -43,6 +43,8 @@ X264_PROFILES = {"constrained baseline": "baseline", "baseline": "baseline", "ma
 X265_PROFILES = {"main": "main", "main 10": "main10", "main still picture": "mainstillpicture", "rext": "main444-8"}
 #: access unit delimiters: parameter sets go after one
 AUD = {"h264": 9, "hevc": 35}
+#: NAL types of parameter sets: H.264 SPS, PPS, SPS extension; HEVC VPS, SPS, PPS
+PARAMETER_SETS = {"h264": {7, 8, 13}, "hevc": {32, 33, 34}}
 DEFAULT_CRF = "18"
 
 
@@ -189,7 +191,11 @@ def _quality_args(index: SourceIndex) -> list[str]:
 
 
 def parameter_sets(codec: str, extradata: bytes) -> list[bytes]:
-    """The SPS/PPS (and VPS) NAL units in an avcC/hvcC record or Annex B extradata."""
+    """The SPS/PPS (and VPS) NAL units in an avcC/hvcC record or Annex B extradata (not its SEI)."""
+    return [unit for unit in _extradata_units(codec, extradata) if nal_type(codec, unit) in PARAMETER_SETS[codec]]
+
+
+def _extradata_units(codec: str, extradata: bytes) -> list[bytes]:
     if not extradata:
         return []
     if extradata[0] != 1:
