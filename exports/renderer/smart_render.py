@@ -46,6 +46,7 @@ AUD = {"h264": 9, "hevc": 35}
 #: NAL types of parameter sets: H.264 SPS, PPS, SPS extension; HEVC VPS, SPS, PPS
 PARAMETER_SETS = {"h264": {7, 8, 13}, "hevc": {32, 33, 34}}
 DEFAULT_CRF = "18"
+TS_SEEK_MARGIN = 10  # seconds
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def smart_render(
     for number, piece in enumerate(pieces):
         if piece.kind == ENCODE:
             path = os.path.join(workdir, f"piece-{number}.mp4")
-            steps.ffmpeg(_encode_args(piece, indexes[piece.path], output.fps, path), frames=piece.count)
+            steps.ffmpeg(_encode_args(piece, indexes[piece.path], output.fps, path, preset=output.preset),
+                         frames=piece.count)
             encoded_files[number] = path
 
     full = build_render(timeline, output_path=os.path.join(workdir, "unused"), workdir=workdir)
@@ -148,13 +150,26 @@ class _Steps:
         self.advance(frames)
 
 
-def _encode_args(piece: Piece, index: SourceIndex, fps: Fraction, target: str) -> list[str]:
-    """ffmpeg re-encoding source frames [src_first, src_end) of the piece's file like its encoder did."""
+def _encode_args(piece: Piece, index: SourceIndex, fps: Fraction, target: str, *, preset: str | None = None
+                 ) -> list[str]:
+    """ffmpeg re-encoding source frames [src_first, src_end) of the piece's file like its encoder did.
+
+    The export's speed preset applies (as it would to a full render); the quality is the source's.
+    """
     facts = index.facts
     args = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
-    if piece.src_first > 0:  # accurate seek, half a frame early: the first frame kept is src_first
-        args += ["-ss", f"{index.video_start + (piece.src_first - 0.5) / float(fps):.6f}"]
-    args += ["-i", facts.path, "-map", "0:v:0", "-an", "-sn", "-dn", "-frames:v", str(piece.count),
+    at = index.video_start + (piece.src_first - 0.5) / float(fps)  # half a frame early: the first kept is src_first
+    later = []
+    if piece.src_first > 0 and index.nal_length_size == 0:
+        # MPEG-TS has no index: its seek may land past the GOP's keyframe. Seek well before, keep the source's
+        # timestamps, and trim at the frame's own time.
+        early = max(0.0, at - TS_SEEK_MARGIN)
+        args += ["-copyts", *(["-ss", f"{early:.6f}"] if early > 0 else [])]
+        start = float(index.first_pts * index.facts.time_base) + (piece.src_first - 0.5) / float(fps)
+        later = ["-vf", f"trim=start={start:.6f},setpts=PTS-STARTPTS"]
+    elif piece.src_first > 0:  # accurate seek
+        args += ["-ss", f"{at:.6f}"]
+    args += ["-i", facts.path, *later, "-map", "0:v:0", "-an", "-sn", "-dn", "-frames:v", str(piece.count),
              "-fps_mode", "passthrough", "-pix_fmt", facts.pix_fmt]
     primaries, transfer, matrix, colour_range = index.colour
     for option, value, unspecified in (("-color_primaries", primaries, 2), ("-color_trc", transfer, 2),
@@ -174,6 +189,8 @@ def _encode_args(piece: Piece, index: SourceIndex, fps: Fraction, target: str) -
         args += ["-c:v", "libx265", "-x265-params", params]
         if profile in X265_PROFILES:
             args += ["-profile:v", X265_PROFILES[profile]]
+    if preset and preset.isalpha():
+        args += ["-preset", preset]
     return args + quality + ["-f", "mp4", target]
 
 
@@ -244,7 +261,10 @@ def _piece_packets(piece: Piece, index: SourceIndex | None, encoded: str | None,
         sets = parameter_sets(codec, extradata)
         if encoded is None:
             seek = index.first_pts + int(piece.src_first * index.frame_ticks)
-            container.seek(seek, stream=stream, backward=True, any_frame=False)
+            if index.nal_length_size == 0:  # MPEG-TS seeks by byte position, maybe past the keyframe: go early
+                seek -= int(TS_SEEK_MARGIN / stream.time_base)
+            if seek > index.first_pts:
+                container.seek(seek, stream=stream, backward=True, any_frame=False)
         decode = 0
         for packet in container.demux(stream):
             if packet.size == 0 or packet.pts is None:

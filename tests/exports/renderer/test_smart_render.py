@@ -256,3 +256,16 @@ def test_hevc_copies_idr_gops_and_reencodes_around_cuts(tmp_path):
     target, result = render_smart(cut_timeline(media), tmp_path)
     assert result.copied_frames == 60 and result.encoded_frames == 14
     check_output(target, media, result)
+
+
+def test_mpeg_ts_input_is_copied_into_mp4(tmp_path):
+    closed = source("closed")
+    path = media_dir() / "smart-closed.ts"
+    subprocess.run([mediagen.ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y", "-i", closed.path,
+                    "-c", "copy", "-f", "mpegts", str(path)], check=True)
+    media = Media(path=str(path), media_type="video", has_video=True, has_audio=True, width=WIDTH, height=HEIGHT,
+                  fps=FPS, duration=FRAMES / 30, sample_rate=44100, channels=2)
+    cuts = [(10, 20), (59, 13)]
+    target, result = render_smart(cut_timeline(media, cuts), tmp_path)
+    assert result.copied_frames == 30
+    check_output(target, media, result, cuts)
