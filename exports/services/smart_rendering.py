@@ -5,8 +5,9 @@ the timeline qualifies), true (smart or fail: a client asking for it
 explicitly wants the sources' frames untouched, and a silent full
 re-encode would hand them something else), or false. The decision and its
 reason go to `json.render_mode` / `json.smart_reason` before the render
-starts, and one log line; `json.render_speed` (seconds of output per second
-of rendering) once it finished.
+starts, and one log line; `json.smart_frames` (frames copied and
+re-encoded) and `json.render_speed` (seconds of output per second of
+rendering) once it finished.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ def export_render_smart(*, export: Export, timeline: Timeline, target: Path, wor
                               'Use "auto" to render it in full.')
         return None
     try:
-        return smart_render(timeline, decision, indexes, output_path=str(target), workdir=str(workdir),
-                            on_progress=reporter.progress, should_cancel=reporter.should_cancel,
-                            time_limit=time_limit)
+        result = smart_render(timeline, decision, indexes, output_path=str(target), workdir=str(workdir),
+                              on_progress=reporter.progress, should_cancel=reporter.should_cancel,
+                              time_limit=time_limit)
     except RenderFailed as error:
         if requested is True:
             raise
@@ -56,6 +57,11 @@ def export_render_smart(*, export: Export, timeline: Timeline, target: Path, wor
         log.warning("export %s: %s | ffmpeg: %s", export.pk, reason, " / ".join(error.log_tail[-3:]))
         export_json_record(export=export, render_mode="full", smart_reason=reason)
         return None
+    log.info("export %s smart render: %d frames copied, %d re-encoded in %d pieces, %.1f s", export.pk,
+             result.copied_frames, result.encoded_frames, len(result.pieces), result.wall_seconds)
+    export_json_record(export=export, smart_frames={"copied": result.copied_frames, "encoded": result.encoded_frames,
+                                                    "pieces": len(result.pieces)})
+    return result
 
 
 def _indexes(timeline: Timeline) -> dict[str, SourceIndex]:

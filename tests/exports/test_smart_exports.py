@@ -49,6 +49,7 @@ def test_a_cut_only_timeline_renders_smart_and_says_so(api, worker, cut_project,
     assert done["json"]["render_mode"] == "smart"
     assert done["json"]["smart_reason"] == "cut-only timeline: every frame is a source frame"
     assert done["json"]["render_speed"] > 0
+    assert done["json"]["smart_frames"]["copied"] + done["json"]["smart_frames"]["encoded"] == 45
     assert [r.getMessage() for r in caplog.records if "renders smart" in r.getMessage()] == [
         f"export {done['id']} renders smart: cut-only timeline: every frame is a source frame"]
     path = Export.objects.get(pk=done["id"]).output.path

@@ -23,7 +23,7 @@ from pathlib import Path
 import av
 import pytest
 
-from exports.renderer import Clip, Media, Output, Timeline, build_render, run_render
+from exports.renderer import Clip, Media, Output, RenderCancelled, Timeline, build_render, run_render
 from exports.renderer.smart import smart_decision
 from exports.renderer.smart_pieces import COPY, ENCODE
 from exports.renderer.smart_probe import nal_type, nal_units, source_index
@@ -269,3 +269,20 @@ def test_mpeg_ts_input_is_copied_into_mp4(tmp_path):
     target, result = render_smart(cut_timeline(media, cuts), tmp_path)
     assert result.copied_frames == 30
     check_output(target, media, result, cuts)
+
+
+def test_a_cancelled_smart_render_stops_between_steps(tmp_path):
+    media = source("closed")
+    timeline = cut_timeline(media)
+    indexes = {media.path: source_index(media.path)}
+    decision = smart_decision(timeline, {media.path: indexes[media.path].facts})
+    asked = []
+
+    def should_cancel() -> bool:
+        asked.append(True)
+        return len(asked) > 3
+
+    with pytest.raises(RenderCancelled):
+        smart_render(timeline, decision, indexes, output_path=str(tmp_path / "out.mp4"), workdir=str(tmp_path / "w"),
+                     should_cancel=should_cancel)
+    assert not (tmp_path / "out.mp4").exists()
