@@ -48,6 +48,19 @@ class SourceIndex:
         return round((pts - self.first_pts) / self.frame_ticks)
 
 
+def stream_facts(path: str) -> StreamFacts:
+    """The facts a stream's header gives (no packets read: frame rate constancy and frame count unknown)."""
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        context = stream.codec_context
+        return StreamFacts(path=path, container=container.format.name.split(",")[0], codec=context.name,
+                           profile=str(context.profile or ""), level=int(getattr(context, "level", 0) or 0),
+                           width=context.width, height=context.height, pix_fmt=str(context.pix_fmt or ""),
+                           fps=Fraction(stream.guessed_rate or stream.average_rate or 0),
+                           field_order=_field_order(getattr(context, "field_order", None)),
+                           time_base=Fraction(stream.time_base))
+
+
 def source_index(path: str) -> SourceIndex:
     """Demux the file's first video stream; the facts and every packet's frame index."""
     with av.open(path) as container:

@@ -47,6 +47,8 @@ AUD = {"h264": 9, "hevc": 35}
 PARAMETER_SETS = {"h264": {7, 8, 13}, "hevc": {32, 33, 34}}
 DEFAULT_CRF = "18"
 TS_SEEK_MARGIN = 10  # seconds
+#: the runs are short (a GOP or two): the runner's default 0.25 s poll would add a quarter second to each
+POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ class _Steps:
         self.check()
         try:
             run_ffmpeg(args, frame_count=frames, should_cancel=self.should_cancel,
-                       time_limit=self.remaining())
+                       time_limit=self.remaining(), poll_interval=POLL_SECONDS)
         except FfmpegCancelled:
             raise RenderCancelled("The render was cancelled.") from None
         except FfmpegTimedOut:

@@ -20,7 +20,7 @@ from django.db import transaction
 from exports.models import Export
 from exports.renderer import RenderError, RenderFailed, Timeline
 from exports.renderer.smart import NotSmart, SmartDecision, smart_choice, smart_decision, smart_runs
-from exports.renderer.smart_probe import SourceIndex, source_index
+from exports.renderer.smart_probe import SourceIndex, source_index, stream_facts
 from exports.renderer.smart_render import SmartResult, smart_render
 from exports.services.attempts import MINE, attempt_state
 
@@ -35,8 +35,12 @@ def export_render_smart(*, export: Export, timeline: Timeline, target: Path, wor
     decision = SmartDecision(False, "json.smart is false")
     if requested is not False:
         try:
-            indexes = _indexes(timeline)
-            decision = smart_decision(timeline, {path: index.facts for path, index in indexes.items()}, requested)
+            # the headers first: a timeline they rule out is never read through
+            decision = smart_decision(timeline, _probed(timeline, stream_facts), requested)
+            if decision.smart:
+                indexes = _probed(timeline, source_index)
+                decision = smart_decision(timeline, {path: index.facts for path, index in indexes.items()},
+                                          requested)
         except NotSmart as why:
             decision = SmartDecision(False, str(why))
     log.info("export %s renders %s: %s", export.pk, decision.render_mode, decision.reason)
@@ -64,14 +68,14 @@ def export_render_smart(*, export: Export, timeline: Timeline, target: Path, wor
     return result
 
 
-def _indexes(timeline: Timeline) -> dict[str, SourceIndex]:
-    """Probe each video file the timeline shows (NotSmart when it has other pictures or a file cannot be read)."""
+def _probed(timeline: Timeline, probe) -> dict:
+    """`probe` of each video file the timeline shows (NotSmart when it has other pictures or a file cannot be read)."""
     indexes = {}
     for run in smart_runs(timeline):
         if run.path in indexes:
             continue
         try:
-            indexes[run.path] = source_index(run.path)
+            indexes[run.path] = probe(run.path)
         except Exception as error:  # noqa: BLE001 - any unreadable file means a full render, which says why
             raise NotSmart(f"{Path(run.path).name} could not be read for a smart render "
                            f"({type(error).__name__})") from None
