@@ -34,7 +34,7 @@ from .errors import RenderCancelled, RenderFailed, RenderTimedOut
 from .graph import build_render
 from .run import explain_failure, run_render
 from .smart import SmartDecision
-from .smart_pieces import COPY, ENCODE, Piece, gops, smart_pieces
+from .smart_pieces import ENCODE, Piece, gops, smart_pieces
 from .smart_probe import SourceIndex, nal_type, nal_units
 from .timeline import ExportType, Timeline
 

@@ -49,7 +49,8 @@ def constant(value: float) -> dict:
 
 
 def ramp(first: float, last: float) -> dict:
-    return {"Points": [{"co": {"X": 1, "Y": first}, "interpolation": 1}, {"co": {"X": 30, "Y": last}, "interpolation": 1}]}
+    return {"Points": [{"co": {"X": 1, "Y": first}, "interpolation": 1},
+                       {"co": {"X": 30, "Y": last}, "interpolation": 1}]}
 
 
 def test_trims_reordered_and_repeated_qualify_as_runs_of_source_frames():
