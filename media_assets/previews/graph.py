@@ -74,6 +74,28 @@ def probe_rate(probe: dict) -> Fraction:
     return rate if rate > 0 else Fraction(30)
 
 
+#: a source whose average rate differs from its nominal rate by more than this is variable-rate
+VARIABLE_RATE_TOLERANCE = 0.01
+
+
+def conform_rate(nominal: Fraction, *, frames: int, span: float) -> Fraction:
+    """The rate frame n is conformed to (frame n at n / rate): the rule of docs/previews.md.
+
+    `frames` is the source's frame count and `span` the time from its first
+    frame to the end of its last. A constant-rate source keeps its nominal
+    rate exactly (30000/1001 stays 30000/1001). A variable-rate one (its
+    average, frames / span, more than 1 % off the nominal rate) gets its
+    average rate, as a fraction with a denominator of at most 1001: every
+    frame is kept once, evenly spaced, and the duration stays the same.
+    """
+    if frames < 2 or span <= 0:
+        return nominal
+    average = Fraction(frames) / Fraction(span)
+    if abs(average - nominal) <= nominal * Fraction(VARIABLE_RATE_TOLERANCE):
+        return nominal
+    return average.limit_denominator(1001)
+
+
 def display_size(probe: dict) -> tuple[int, int]:
     """The picture's size with square pixels (non-square pixels stretched as players show them)."""
     width, height = int(probe.get("width") or 0), int(probe.get("height") or 0)
@@ -118,15 +140,24 @@ def sprite_layout(frame_count: int, rate: Fraction, size: tuple[int, int]) -> Sp
 
 
 def preview_plan(source: str, probe: dict, workdir: Path, *, kinds: tuple[str, ...] | None = None,
-                 audio_fd: int | None = None, thumbnail_at: float = DEFAULT_THUMBNAIL_AT) -> PreviewPlan:
-    """The ffmpeg argv making the renditions `kinds` (default: all of the media's) of the video or audio file."""
+                 audio_fd: int | None = None, thumbnail_at: float = DEFAULT_THUMBNAIL_AT,
+                 rate: Fraction | None = None, frame_count: int | None = None) -> PreviewPlan:
+    """The ffmpeg argv making the renditions `kinds` (default: all of the media's) of the video or audio file.
+
+    `rate` and `frame_count` are the conformed rate and the exact frame
+    count when the caller has counted them (`conform_rate`); else the
+    probe's rate and duration × rate.
+    """
     wanted = [spec for spec in kinds_for(probe) if kinds is None or spec.name in kinds]
     names = {spec.name for spec in wanted}
-    rate = probe_rate(probe)
+    rate = rate or probe_rate(probe)
     duration = float(probe.get("duration") or 0.0)
     has_video = probe.get("media_type") == "video"
     has_audio = bool(probe.get("has_audio"))
-    frame_count = max(1, round(duration * rate)) if has_video else 0
+    if has_video:
+        frame_count = frame_count or max(1, round(duration * rate))
+    else:
+        frame_count = 0
     plan = PreviewPlan(argv=["-hide_banner", "-nostdin", "-y", "-i", source], rate=rate, frame_count=frame_count,
                        duration=duration)
     graph: list[str] = []

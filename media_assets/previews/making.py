@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import io
 import json
+from fractions import Fraction
 import logging
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+import av
 from django.conf import settings
 from django.core.files import File as DjangoFile
 from django.core.files.base import ContentFile
@@ -35,12 +37,19 @@ from config.media.ffmpeg import FfmpegCancelled, FfmpegError, FfmpegFailed, Ffmp
 from media_assets.fonts import font_file_paths
 from media_assets.models import File
 from media_assets.previews import sprites
-from media_assets.previews.graph import AUDIO_RATE, DEFAULT_THUMBNAIL_AT, preview_plan, scaled
+from media_assets.previews.graph import (
+    AUDIO_RATE,
+    DEFAULT_THUMBNAIL_AT,
+    conform_rate,
+    preview_plan,
+    probe_rate,
+    scaled,
+)
 from media_assets.previews.kinds import SPRITE, SPRITE_VTT, THUMBNAILS, WAVEFORM, WAVEFORM_IMAGE, kinds_for
 from media_assets.previews.models import Rendition, RenditionStatus
 from media_assets.previews.services import PREVIEWS_JOB, preview_folder
 from media_assets.previews.waveform import PeakCollector, samples_per_pixel_for, waveform_png
-from media_assets.probe import NotMedia
+from media_assets.probe import NotMedia, open_media_container
 from media_assets.services import file_local_path
 from media_assets.thumbnails import still_picture
 
@@ -107,7 +116,8 @@ def _media_renditions(source: str, probe: dict, workdir: Path, kinds: tuple[str,
     wants_peaks = probe.get("has_audio") and ({WAVEFORM.name, WAVEFORM_IMAGE.name} & set(kinds))
     read_fd, write_fd = os.pipe() if wants_peaks else (None, None)
     duration = float(probe.get("duration") or 0.0)
-    plan = preview_plan(source, probe, workdir, kinds=kinds, audio_fd=write_fd,
+    rate, frames = video_timing(source, probe)
+    plan = preview_plan(source, probe, workdir, kinds=kinds, audio_fd=write_fd, rate=rate, frame_count=frames,
                         thumbnail_at=getattr(settings, "PREVIEW_THUMBNAIL_AT", DEFAULT_THUMBNAIL_AT))
     collector = None
     if read_fd is not None:
@@ -156,6 +166,37 @@ def _media_renditions(source: str, probe: dict, workdir: Path, kinds: tuple[str,
     return made
 
 
+def video_timing(source: str, probe: dict) -> tuple[Fraction | None, int | None]:
+    """(conformed rate, exact frame count) of the video, counted by demuxing (no decoding); (None, None) without video.
+
+    Demuxing reads the packets' headers only: the count is exact where the
+    probe's duration × rate is an estimate, and the span tells a
+    variable-rate source (`conform_rate`).
+    """
+    if probe.get("media_type") != "video":
+        return None, None
+    try:
+        with open_media_container(source) as container:
+            index = probe.get("video_stream_index")
+            stream = next((each for each in container.streams.video if each.index == index), container.streams.video[0])
+            first = last = None
+            frames = 0
+            last_duration = 0
+            for packet in container.demux(stream):
+                if packet.pts is None or not packet.size:
+                    continue
+                frames += 1
+                first = packet.pts if first is None else min(first, packet.pts)
+                if last is None or packet.pts >= last:
+                    last, last_duration = packet.pts, packet.duration or 0
+            if not frames or first is None:
+                return None, None
+            span = float((last - first + last_duration) * stream.time_base)
+    except (NotMedia, av.error.FFmpegError, OSError):
+        return None, None  # ffmpeg will say what is wrong with it
+    return conform_rate(probe_rate(probe), frames=frames, span=span), frames
+
+
 def _sprite_and_track(path: Path, plan, kinds: tuple[str, ...]) -> dict[str, dict]:
     """The sheet cropped to the tiles it holds, and its WebVTT track."""
     layout = plan.sprite
@@ -178,8 +219,6 @@ def _proxy_or_estimated_frames(plan) -> int:
     """The exact frame count (the proxy's, which has every source frame) or the probe's estimate."""
     proxy = plan.outputs.get("proxy")
     if proxy is not None and proxy.exists():
-        import av
-
         try:
             with av.open(str(proxy)) as container:
                 return sum(1 for packet in container.demux(video=0) if packet.size)
