@@ -215,6 +215,8 @@ def preview_plan(source: str, probe: dict, workdir: Path, *, kinds: tuple[str, .
             gop = max(1, math.floor(rate))
             proxy += ["-c:v", "libx264", "-preset", PROXY_PRESET, "-crf", PROXY_CRF, "-profile:v", "high",
                       "-pix_fmt", "yuv420p", "-g", str(gop), "-keyint_min", "1", "-fps_mode", "passthrough",
+                      # the encoder keeps the conformed time base: frame n stays exactly at n / rate
+                      "-enc_time_base:v", "filter",
                       "-video_track_timescale", str(_timescale(rate))]
         if has_audio:
             proxy += ["-map", "[proxy_a]", "-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(AUDIO_RATE), "-ac", "2"]
