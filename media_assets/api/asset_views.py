@@ -92,6 +92,7 @@ def etag_matches(header: str, etag: str) -> bool:
     update=extend_schema(description="Replace an asset's fields. A stale If-Match is a 412."),
     partial_update=extend_schema(description="Change some of an asset's fields. A stale If-Match is a 412."),
     destroy=extend_schema(description="Delete an asset (409 while a sequence uses it). A stale If-Match is a 412."),
+    preview=extend_schema(operation_id="assets_preview_retrieve"),
 )
 class AssetViewSet(PreviewActionsMixin, SharedModelViewSet):
     """Catalog entries: clips, subclips, stills, audio, sequences…, with timecodes, markers and user fields."""

@@ -5,7 +5,7 @@ import posixpath
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -49,6 +49,7 @@ def storage_response(request, measure) -> Response:
     return Response(StorageResponseSerializer({"backend": backend, "storage": measure(backend)}).data)
 
 
+@extend_schema_view(preview=extend_schema(operation_id="files_preview_retrieve"))
 class FileViewSet(FileActionsMixin, PreviewActionsMixin, OwnedModelViewSet):
     """Media files (video, audio, images). Upload with multipart field `media`, or import from `json.url`
     (http/https, an S3 key with `json.bucket`, an Azure blob with `json.container`, a server path);
