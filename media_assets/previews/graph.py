@@ -62,6 +62,7 @@ class PreviewPlan:
     thumbnail_frame: int = 0
     sprite: SpriteLayout | None = None
     audio_fd: int | None = None
+    counter_fd: int | None = None
     proxy_size: tuple[int, int] | None = None
 
 
@@ -141,12 +142,15 @@ def sprite_layout(frame_count: int, rate: Fraction, size: tuple[int, int]) -> Sp
 
 def preview_plan(source: str, probe: dict, workdir: Path, *, kinds: tuple[str, ...] | None = None,
                  audio_fd: int | None = None, thumbnail_at: float = DEFAULT_THUMBNAIL_AT,
-                 rate: Fraction | None = None, frame_count: int | None = None) -> PreviewPlan:
+                 rate: Fraction | None = None, frame_count: int | None = None,
+                 counter_fd: int | None = None) -> PreviewPlan:
     """The ffmpeg argv making the renditions `kinds` (default: all of the media's) of the video or audio file.
 
     `rate` and `frame_count` are the conformed rate and the exact frame
     count when the caller has counted them (`conform_rate`); else the
-    probe's rate and duration × rate.
+    probe's rate and duration × rate. `counter_fd` gets one byte per
+    decoded frame: ffmpeg reports no progress until every output has its
+    first frame (the sprite's comes at the end), so the caller counts.
     """
     wanted = [spec for spec in kinds_for(probe) if kinds is None or spec.name in kinds]
     names = {spec.name for spec in wanted}
@@ -165,11 +169,17 @@ def preview_plan(source: str, probe: dict, workdir: Path, *, kinds: tuple[str, .
 
     video_branches = [name for name in ("proxy", "thumbnails", "sprite") if has_video and (
         name in names or (name == "thumbnails" and names & {spec.name for spec in THUMBNAILS}))]
+    if video_branches and counter_fd is not None:
+        video_branches.append("counter")
     if video_branches:
         size = display_size(probe)
         # Conform: frame n at n / rate (the rule for constant and variable rates alike, docs/previews.md).
         graph.append(f"[0:v:0]settb=expr={rate.denominator}/{rate.numerator},setpts=N,"
                      f"split={len(video_branches)}{''.join(f'[v{name}]' for name in video_branches)}")
+        if "counter" in video_branches:
+            graph.append("[vcounter]scale=1:1,format=gray[counter]")
+            outputs.append(["-map", "[counter]", "-f", "rawvideo", f"pipe:{counter_fd}"])
+            plan.counter_fd = counter_fd
         if "proxy" in video_branches:
             width, height = proxy_size(size)
             plan.proxy_size = (width, height)

@@ -48,7 +48,7 @@ from media_assets.previews.graph import (
 from media_assets.previews.kinds import SPRITE, SPRITE_VTT, THUMBNAILS, WAVEFORM, WAVEFORM_IMAGE, kinds_for
 from media_assets.previews.models import Rendition, RenditionStatus
 from media_assets.previews.services import PREVIEWS_JOB, preview_folder
-from media_assets.previews.waveform import PeakCollector, samples_per_pixel_for, waveform_png
+from media_assets.previews.waveform import ByteCounter, PeakCollector, samples_per_pixel_for, waveform_png
 from media_assets.probe import NotMedia, open_media_container
 from media_assets.services import file_local_path
 from media_assets.thumbnails import still_picture
@@ -114,19 +114,36 @@ def _make(job: Job, reporter: JobReporter) -> dict:
 def _media_renditions(source: str, probe: dict, workdir: Path, kinds: tuple[str, ...],
                       reporter: JobReporter) -> dict[str, dict]:
     wants_peaks = probe.get("has_audio") and ({WAVEFORM.name, WAVEFORM_IMAGE.name} & set(kinds))
-    read_fd, write_fd = os.pipe() if wants_peaks else (None, None)
     duration = float(probe.get("duration") or 0.0)
     rate, frames = video_timing(source, probe)
-    plan = preview_plan(source, probe, workdir, kinds=kinds, audio_fd=write_fd, rate=rate, frame_count=frames,
+    pipes = {"peaks": os.pipe() if wants_peaks else None, "frames": os.pipe() if rate is not None else None}
+    writers = [pipe[1] for pipe in pipes.values() if pipe is not None]
+    plan = preview_plan(source, probe, workdir, kinds=kinds, rate=rate, frame_count=frames,
+                        audio_fd=pipes["peaks"][1] if pipes["peaks"] else None,
+                        counter_fd=pipes["frames"][1] if pipes["frames"] else None,
                         thumbnail_at=getattr(settings, "PREVIEW_THUMBNAIL_AT", DEFAULT_THUMBNAIL_AT))
-    collector = None
-    if read_fd is not None:
-        collector = PeakCollector(read_fd, sample_rate=AUDIO_RATE,
+    collector = counter = None
+    if pipes["peaks"]:
+        collector = PeakCollector(pipes["peaks"][0], sample_rate=AUDIO_RATE,
                                   samples_per_pixel=samples_per_pixel_for(duration, AUDIO_RATE)).start()
+    if pipes["frames"]:
+        if plan.counter_fd is None:
+            os.close(pipes["frames"][0])
+        else:
+            counter = ByteCounter(pipes["frames"][0]).start()
+
+    def progress(percent: float) -> None:
+        # ffmpeg reports nothing until every output has begun; count frames (or samples) instead
+        if counter is not None and plan.frame_count:
+            percent = max(percent, 100.0 * counter.count / plan.frame_count)
+        elif collector is not None and duration:
+            percent = max(percent, 100.0 * collector.samples / (duration * AUDIO_RATE))
+        reporter.progress(min(percent, 99.9))
+
     try:
-        run_ffmpeg(plan.argv, frame_count=plan.frame_count, duration=duration, on_progress=reporter.progress,
+        run_ffmpeg(plan.argv, frame_count=plan.frame_count, duration=duration, on_progress=progress,
                    should_cancel=reporter.should_cancel, time_limit=max(60.0, duration * TIME_LIMIT_FACTOR),
-                   pass_fds=[write_fd] if write_fd is not None else [])
+                   pass_fds=writers)
     except FfmpegCancelled:
         raise JobCancelled() from None
     except FfmpegTimedOut as error:
@@ -138,10 +155,11 @@ def _media_renditions(source: str, probe: dict, workdir: Path, kinds: tuple[str,
     except FfmpegError as error:
         raise PreviewFailed(str(error)) from None
     finally:
-        if write_fd is not None:
-            os.close(write_fd)
-        if collector is not None:
-            collector.join()
+        for fd in writers:
+            os.close(fd)
+        for reader in (collector, counter):
+            if reader is not None:
+                reader.join()
 
     made: dict[str, dict] = {}
     for kind, path in plan.outputs.items():

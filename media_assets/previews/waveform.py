@@ -90,6 +90,27 @@ class PeakCollector:
                              samples_per_pixel=self.samples_per_pixel)
 
 
+class ByteCounter:
+    """Counts the bytes coming through a pipe in a thread (one per decoded frame: the run's progress)."""
+
+    def __init__(self, read_fd: int):
+        self.read_fd = read_fd
+        self.count = 0
+        self._thread = threading.Thread(target=self._read, name="montage-preview-frames", daemon=True)
+
+    def start(self) -> "ByteCounter":
+        self._thread.start()
+        return self
+
+    def _read(self) -> None:
+        with os.fdopen(self.read_fd, "rb", buffering=0) as stream:
+            while chunk := stream.read(READ_CHUNK):
+                self.count += len(chunk)
+
+    def join(self, timeout: float = 30.0) -> None:
+        self._thread.join(timeout)
+
+
 def waveform_data(pairs: list[int], *, sample_rate: int, samples_per_pixel: int, channels: int = 1) -> dict:
     return {"version": 2, "channels": channels, "sample_rate": sample_rate, "samples_per_pixel": samples_per_pixel,
             "bits": BITS, "length": len(pairs) // (2 * channels), "data": pairs}

@@ -170,3 +170,22 @@ def test_asset_previews_are_its_files(api, worker, video_path):
     proxy = by_kind(done)["proxy"]
     assert f"/assets/{asset['id']}/previews/proxy/" in proxy["url"]
     assert api.get(proxy["url"]).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_file_list_query_count_is_unchanged_with_previews(api, user, django_assert_num_queries, count):
+    from media_assets.models import File
+    from projects.models import Project
+    from tests.test_query_counts import LIST_QUERIES
+
+    project = Project.objects.create(owner=user, name="P")
+    for index in range(count):
+        file = File.objects.create(owner=user, project=project, media=f"files/{project.pk}/f{index}.mp4",
+                                   json={"duration": 2.0, "media_type": "video"})
+        for kind, status in (("proxy", "ready"), ("sprite", "failed" if index % 2 else "ready")):
+            Rendition.objects.create(file=file, kind=kind, status=status)
+    with django_assert_num_queries(LIST_QUERIES["/files/"]):
+        response = api.get("/files/?page_size=100")
+    assert response.status_code == 200 and response.data["count"] == count
+    statuses = {entry["preview_status"] for entry in response.data["results"]}
+    assert statuses == ({"ready"} if count == 1 else {"ready", "failed"})
