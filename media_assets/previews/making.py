@@ -55,8 +55,8 @@ from media_assets.thumbnails import still_picture
 
 log = logging.getLogger("montage.media")
 
-#: the longest a previews run may take, in seconds per second of media (and at least a minute)
-TIME_LIMIT_FACTOR = 4.0
+#: the longest a previews run may take, in seconds per second of media (and at least five minutes)
+TIME_LIMIT_FACTOR = 10.0
 
 
 class PreviewFailed(Exception):
@@ -142,7 +142,7 @@ def _media_renditions(source: str, probe: dict, workdir: Path, kinds: tuple[str,
 
     try:
         run_ffmpeg(plan.argv, frame_count=plan.frame_count, duration=duration, on_progress=progress,
-                   should_cancel=reporter.should_cancel, time_limit=max(60.0, duration * TIME_LIMIT_FACTOR),
+                   should_cancel=reporter.should_cancel, time_limit=max(300.0, duration * TIME_LIMIT_FACTOR),
                    pass_fds=writers)
     except FfmpegCancelled:
         raise JobCancelled() from None
