@@ -12,6 +12,11 @@ import media_assets.tasks  # noqa: F401 - registers the previews actor on the br
 from tests.factories import ok
 
 
+@pytest.fixture(autouse=True)
+def previews_on_ingest(settings):
+    settings.PREVIEWS_ON_INGEST = True
+
+
 @contextmanager
 def running_worker():
     running = dramatiq.Worker(dramatiq.get_broker(), worker_threads=2, worker_timeout=100)

@@ -14,6 +14,7 @@ from tests.storage.test_media_storage import download
 
 def test_previews_are_made_stored_and_served_on_each_storage(api, storage, worker, video_path, settings):  # noqa: F811
     settings.MEDIA_DOWNLOAD_REDIRECT = True
+    settings.PREVIEWS_ON_INGEST = True
     project = create_project(api)
     file = upload_file(api, project, video_path)
     done = wait_for_previews(api, file["previews"])
