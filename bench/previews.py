@@ -36,7 +36,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from config.media.ffmpeg import ffmpeg_binary  # noqa: E402
-from media_assets.previews.graph import AUDIO_RATE, PROXY_CRF, PROXY_PRESET, preview_plan, proxy_size, scaled  # noqa: E402
+from media_assets.previews.graph import (  # noqa: E402
+    AUDIO_RATE,
+    COUNTER_BYTES_PER_FRAME,
+    PROXY_CRF,
+    PROXY_PRESET,
+    preview_plan,
+    proxy_size,
+    scaled,
+)
 from media_assets.previews.waveform import ByteCounter, PeakCollector, samples_per_pixel_for  # noqa: E402
 from media_assets.probe import probe_media  # noqa: E402
 
@@ -85,7 +93,7 @@ def one_decode(source: Path, probe: dict, out: Path) -> tuple[float, float, int]
         collector.join()
         counter.join()
     wall = time.monotonic() - started
-    assert collector.data()["length"] > 0 and counter.count == plan.frame_count, "the pipeline made no output"
+    assert collector.data()["length"] > 0 and counter.count == plan.frame_count * COUNTER_BYTES_PER_FRAME, "the pipeline made no output"
     return wall, cpu + (self_cpu() - cpu_before), rss
 
 

@@ -36,6 +36,8 @@ AUDIO_RATE = 48_000
 AUDIO_BITRATE = "128k"
 PROXY_CRF = "23"
 PROXY_PRESET = "veryfast"
+#: bytes the frame counter pipes out per decoded frame
+COUNTER_BYTES_PER_FRAME = 4
 #: the frame the thumbnails show, as a fraction of the duration (PREVIEW_THUMBNAIL_AT)
 DEFAULT_THUMBNAIL_AT = 0.1
 
@@ -148,7 +150,7 @@ def preview_plan(source: str, probe: dict, workdir: Path, *, kinds: tuple[str, .
 
     `rate` and `frame_count` are the conformed rate and the exact frame
     count when the caller has counted them (`conform_rate`); else the
-    probe's rate and duration × rate. `counter_fd` gets one byte per
+    probe's rate and duration × rate. `counter_fd` gets COUNTER_BYTES_PER_FRAME bytes per
     decoded frame: ffmpeg reports no progress until every output has its
     first frame (the sprite's comes at the end), so the caller counts.
     """
@@ -177,7 +179,8 @@ def preview_plan(source: str, probe: dict, workdir: Path, *, kinds: tuple[str, .
         graph.append(f"[0:v:0]settb=expr={rate.denominator}/{rate.numerator},setpts=N,"
                      f"split={len(video_branches)}{''.join(f'[v{name}]' for name in video_branches)}")
         if "counter" in video_branches:
-            graph.append("[vcounter]scale=1:1,format=gray[counter]")
+            # a 2x2 crop (no scaling of the whole picture): COUNTER_BYTES_PER_FRAME grey bytes a frame
+            graph.append("[vcounter]crop=2:2:0:0,format=gray[counter]")
             outputs.append(["-map", "[counter]", "-f", "rawvideo", f"pipe:{counter_fd}"])
             plan.counter_fd = counter_fd
         if "proxy" in video_branches:

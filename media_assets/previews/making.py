@@ -39,6 +39,7 @@ from media_assets.models import File
 from media_assets.previews import sprites
 from media_assets.previews.graph import (
     AUDIO_RATE,
+    COUNTER_BYTES_PER_FRAME,
     DEFAULT_THUMBNAIL_AT,
     conform_rate,
     preview_plan,
@@ -135,7 +136,7 @@ def _media_renditions(source: str, probe: dict, workdir: Path, kinds: tuple[str,
     def progress(percent: float) -> None:
         # ffmpeg reports nothing until every output has begun; count frames (or samples) instead
         if counter is not None and plan.frame_count:
-            percent = max(percent, 100.0 * counter.count / plan.frame_count)
+            percent = max(percent, 100.0 * counter.count / COUNTER_BYTES_PER_FRAME / plan.frame_count)
         elif collector is not None and duration:
             percent = max(percent, 100.0 * collector.samples / (duration * AUDIO_RATE))
         reporter.progress(min(percent, 99.9))
