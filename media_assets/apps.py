@@ -12,3 +12,9 @@ class MediaAssetsConfig(AppConfig):
 
         # The catalog's regex operator runs a guarded, time-limited function on SQLite.
         connection_created.connect(register_sqlite_functions, dispatch_uid="montage-sqlite-functions")
+
+        from media_assets.hooks import on_file_ingested
+        from media_assets.previews.services import previews_on_ingest
+
+        # Every new File gets its previews made in the background (media_assets.previews).
+        on_file_ingested(previews_on_ingest)

@@ -46,3 +46,4 @@ from media_assets.catalog.models import (  # noqa: E402,F401
     SmartFolder,
     SmartFolderShare,
 )
+from media_assets.previews.models import Rendition, RenditionStatus  # noqa: E402,F401

@@ -93,6 +93,20 @@ def render_frame(
     return _encode(picture, pillow_format, quality), mime_type
 
 
+def still_picture(
+    path: str, probe: dict[str, Any], *, box: tuple[int, int], max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    font_files: Sequence[str] | None = None,
+) -> Image.Image:
+    """An image or SVG file as an upright RGB picture at least `box`'s size where it can be (previews' thumbnails).
+
+    EXIF orientation applied, transparency over black, the pixel limit of
+    uploads enforced; NotMedia when it cannot be read.
+    """
+    if probe.get("vcodec") == "svg":
+        return _svg_picture(path, box, font_files)
+    return _still_picture(path, max_image_pixels, box)
+
+
 def reencode(path: str, image_format: str, quality: int = 100) -> tuple[bytes, str]:
     """The image at `path` in another format (for formats ffmpeg cannot write): (bytes, MIME type)."""
     pillow_format, mime_type = _output_format(image_format)

@@ -13,6 +13,7 @@ from media_assets.api.asset_views import AssetViewSet
 from media_assets.api.catalog_views import CatalogViewSet, MetadataFieldViewSet, SmartFolderViewSet
 from media_assets.api.fonts import FontsThumbnailView, FontsView
 from media_assets.api.marker_views import MarkerViewSet
+from media_assets.api.preview_views import sibling_routes
 from media_assets.api.views import FileViewSet, MediaView
 
 
@@ -39,4 +40,7 @@ urlpatterns = [
     path("assets/<int:parent_pk>/versions/<int:pk>/", AssetVersionsViewSet.as_view({"delete": "destroy"}),
          name="asset-version-detail"),
     re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),
+    # a sprite track's relative cue URLs (sprite.jpg#xywh=…), resolved against the track's URL
+    *sibling_routes("files", FileViewSet, "file"),
+    *sibling_routes("assets", AssetViewSet, "asset"),
 ]
