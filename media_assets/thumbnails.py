@@ -119,7 +119,13 @@ def _still_picture(path: str, max_image_pixels: int, box: tuple[int, int]) -> Im
         # pixels. Square box: an EXIF quarter-turn may swap the sides afterwards.
         side = max(box)
         image.draft("RGB", (side, side))
-        upright = ImageOps.exif_transpose(image)
+        image.load()
+        # Other formats decode whole (at most MEDIA_MAX_IMAGE_PIXELS x 4 bytes, see
+        # docs/performance.md); shrink at once, so the copies that follow (EXIF
+        # turn, transparency flattened) are of a thumbnail, not of the original.
+        factor = max(image.size) // (2 * side)  # still twice the box: LANCZOS gets pixels to work with
+        reduced = image.reduce(factor) if factor >= 2 else image  # keeps info, so the EXIF orientation
+        upright = ImageOps.exif_transpose(reduced)
         return _over_background(upright)
 
 
