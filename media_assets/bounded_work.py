@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 TIME_LIMIT = 20.0
-MEMORY_LIMIT = 1536 * 1024 * 1024
+MEMORY_LIMIT = 1024 * 1024 * 1024
 CONCURRENCY = 2
 QUEUE_WAIT = 30.0
 
@@ -141,7 +141,8 @@ def _kill(child: subprocess.Popen) -> None:
 def _ERRORS() -> dict[str, type[Exception]]:
     from media_assets.probe import NotMedia
     from media_assets.svg import SvgRefused
-    return {"SvgRefused": SvgRefused, "NotMedia": NotMedia, "ValueError": ValueError, "WorkRefused": WorkRefused}
+    return {"SvgRefused": SvgRefused, "NotMedia": NotMedia, "ValueError": ValueError, "WorkRefused": WorkRefused,
+            "FileNotFoundError": FileNotFoundError}
 
 
 def _resolve(target: str):
