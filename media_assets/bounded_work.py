@@ -175,6 +175,7 @@ def _decode(value: Any) -> Any:
 
 
 def _child_main(memory_limit: int, cpu_seconds: int) -> None:
+    os.nice(10)  # the request threads of the server come first on a busy CPU
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     request = json.loads(sys.stdin.buffer.read())
