@@ -1,6 +1,6 @@
 """Thumbnails of media files: /files/<id>/thumbnail/ and an asset's poster/.
 
-A frame is rendered (media_assets.thumbnails, with the installed fonts
+A frame is rendered (media_assets.thumbnails, with the file owner's fonts
 for SVG titles) once per file version and set of parameters, then kept
 in THUMBNAIL_CACHE_DIR under a key made of both: a changed file (its
 `date_updated`) or other parameters miss the cache, the same request
@@ -50,7 +50,7 @@ def file_thumbnail(*, file: File, frame_number: int, width: int, height: int, im
     try:
         data, mime = run_bounded(
             "media_assets.thumbnails:render_frame", file_local_path(file), file.json, frame_number=frame_number,
-            width=width, height=height, image_format=image_format, quality=quality, font_files=font_file_paths(),
+            width=width, height=height, image_format=image_format, quality=quality, font_files=font_file_paths(owner=file.owner),
         )
     except WorkBusy as error:
         raise ThumbnailBusy() from error

@@ -120,6 +120,9 @@ MEDIA_WORK_TIME_LIMIT = env.float("MEDIA_WORK_TIME_LIMIT", default=20.0)
 MEDIA_WORK_MEMORY_LIMIT = env.int("MEDIA_WORK_MEMORY_LIMIT", default=1024 * 1024 * 1024)
 MEDIA_WORK_CONCURRENCY = env.int("MEDIA_WORK_CONCURRENCY", default=2)
 MEDIA_WORK_QUEUE_WAIT = env.float("MEDIA_WORK_QUEUE_WAIT", default=30.0)
+# Fonts a user may add to /info/fonts/ (global ones are added by staff in the admin).
+MONTAGE_FONTS_PER_USER = env.int("MONTAGE_FONTS_PER_USER", default=50)
+MONTAGE_FONT_MAX_BYTES = env.int("MONTAGE_FONT_MAX_BYTES", default=20 * 1024 * 1024)
 THUMBNAIL_CACHE_DIR = DATA_DIR / "cache" / "thumbnails"
 
 # Static files are served by WhiteNoise straight from the installed apps, so
