@@ -17,8 +17,8 @@ released, under three bounds (settings, defaults below):
 Arguments and results cross as JSON (bytes as base64), never pickle: the
 child reads hostile files, so what it sends back is data, not code. Errors
 the child raises travel by name and message and are raised again in the
-parent when they are one of `_ERRORS` (SvgRefused, NotMedia, ValueError);
-anything else is a `WorkRefused`. Inside the child `run_bounded` calls the
+parent when their class is marked `@raised_again` (SvgRefused, NotMedia) or
+is ValueError or FileNotFoundError; anything else is a `WorkRefused`. Inside the child `run_bounded` calls the
 function directly, so nested bounded work (a thumbnail drawing an SVG) does
 not start a grandchild. The child imports no Django.
 """
@@ -123,7 +123,7 @@ def _run_child(target: str, args, kwargs, *, time_limit: float, memory_limit: in
         kind, message = answer["error"]
         if kind == "MemoryError":
             raise WorkRefused(_memory_message(memory_limit))
-        raise _ERRORS().get(kind, WorkRefused)(message)
+        raise _RAISED_AGAIN.get(kind, WorkRefused)(message)
     return _decode(answer["result"])
 
 
@@ -138,11 +138,15 @@ def _kill(child: subprocess.Popen) -> None:
         pass
 
 
-def _ERRORS() -> dict[str, type[Exception]]:
-    from media_assets.probe import NotMedia
-    from media_assets.svg import SvgRefused
-    return {"SvgRefused": SvgRefused, "NotMedia": NotMedia, "ValueError": ValueError, "WorkRefused": WorkRefused,
-            "FileNotFoundError": FileNotFoundError}
+_RAISED_AGAIN: dict[str, type[Exception]] = {
+    "ValueError": ValueError, "WorkRefused": WorkRefused, "FileNotFoundError": FileNotFoundError,
+}
+
+
+def raised_again(error_class: type[Exception]) -> type[Exception]:
+    """Class decorator: this error, raised in the child, is raised again as itself in the parent."""
+    _RAISED_AGAIN[error_class.__name__] = error_class
+    return error_class
 
 
 def _resolve(target: str):

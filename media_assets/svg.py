@@ -38,7 +38,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from media_assets.bounded_work import WorkBusy, WorkRefused, run_bounded
+from media_assets.bounded_work import WorkBusy, WorkRefused, raised_again, run_bounded
 from media_assets.media_info import no_audio
 from media_assets.svg_checks import external_references, svg_cost_refusal
 
@@ -74,6 +74,7 @@ SVG_DTDS = frozenset({
 _ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]")
 
 
+@raised_again
 class SvgRefused(ValueError):
     """The file is not an SVG Montage accepts; the message says why (shown to the uploader)."""
 
