@@ -12,3 +12,7 @@ class MediaAssetsConfig(AppConfig):
 
         # The catalog's regex operator runs a guarded, time-limited function on SQLite.
         connection_created.connect(register_sqlite_functions, dispatch_uid="montage-sqlite-functions")
+
+        from media_assets.revocation import revocation_connect
+
+        revocation_connect()  # a shared viewer's derived files end with their access

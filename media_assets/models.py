@@ -20,6 +20,11 @@ class File(OwnedModel):
     )
     media = models.FileField(upload_to=media_upload_to, max_length=512)
     json = models.JSONField(default=dict, blank=True)
+    source = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="derived", editable=False,
+        help_text="Another user's file whose bytes this row shows (a shared catalog asset placed on a timeline); "
+                  "deleting it, or losing access to it, deletes this row (media_assets.revocation).",
+    )
 
     class Meta(OwnedModel.Meta):
         indexes = [models.Index(fields=["owner", "project"])]
