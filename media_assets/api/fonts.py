@@ -101,11 +101,16 @@ class FontsThumbnailView(APIView):
         width = 1280
         image = Image.new("RGB", (width, ROW_HEIGHT * max(len(faces), 1) + 16), (255, 255, 255))
         draw = ImageDraw.Draw(image)
-        label_font = ImageFont.truetype(faces[0].path, 16) if faces else ImageFont.load_default()
+        label_font = ImageFont.truetype(every[0].path, 16) if every else ImageFont.load_default()
         for row, face in enumerate(faces):
             top = 8 + row * ROW_HEIGHT
             draw.text((16, top), f"{face.family} {face.style}", fill=(90, 90, 90), font=label_font)
-            draw.text((16, top + 22), SAMPLE, fill=(0, 0, 0), font=ImageFont.truetype(face.path, 30))
+            try:
+                sample_font = ImageFont.truetype(face.path, 30)
+            except OSError:  # its bytes went missing from storage (FileNotFoundError is one)
+                draw.text((16, top + 22), "(the font file is missing)", fill=(160, 0, 0), font=label_font)
+                continue
+            draw.text((16, top + 22), SAMPLE, fill=(0, 0, 0), font=sample_font)
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=90)
         response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
