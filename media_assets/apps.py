@@ -18,3 +18,7 @@ class MediaAssetsConfig(AppConfig):
 
         # Every new File gets its previews made in the background (media_assets.previews).
         on_file_ingested(previews_on_ingest)
+
+        from media_assets.revocation import revocation_connect
+
+        revocation_connect()  # a shared viewer's derived files end with their access

@@ -105,7 +105,7 @@ def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:
     """Run ffmpeg: (rendered file, seconds of output), or None after recording a failure."""
     reporter = JobReporter(EXPORT_JOB, export.pk)
     try:
-        timeline = rasterise_vector_media(build_timeline(export), workdir=workdir)
+        timeline = rasterise_vector_media(build_timeline(export), workdir=workdir, owner=export.project.owner)
         target = workdir / f"render{output_extension(export)}"
         started = time.monotonic()
         plan = build_render(timeline, output_path=str(target), workdir=str(workdir))
