@@ -20,11 +20,35 @@ from django.db import transaction
 
 from exports.models import Export, ExportStatus
 from exports.representation import export_representation
-from media_assets.remote import RemoteError, UrlPolicy, post
+from media_assets.remote import RemoteError, RemoteFailed, RemoteRefused, UrlPolicy, check_url, post
 
 log = logging.getLogger("montage.render")
 
 BODY_LIMIT = 1000  # characters of the webhook's answer kept in json.webhook
+
+
+class ReceiverRefused(ValueError):
+    """A receiver URL the guard refuses; the message says why and what an operator may set."""
+
+
+def receiver_url_check(url: str, policy: UrlPolicy, *, noun: str = "Webhooks") -> str | None:
+    """Judge a webhook or subscription URL when it is given, by the guard its deliveries use.
+
+    Raises ReceiverRefused for a refused address (naming MONTAGE_TRUSTED_NETWORKS);
+    answers a warning when the host cannot be resolved now (DNS may answer
+    later: every delivery checks the address again), else None.
+    """
+    try:
+        check_url(url, policy)
+    except RemoteRefused as error:
+        hint = ""
+        if error.reason.startswith("the address"):
+            hint = (f" {noun} may reach only public addresses; to allow this receiver, add its network to "
+                    "MONTAGE_TRUSTED_NETWORKS (e.g. MONTAGE_TRUSTED_NETWORKS=127.0.0.1/32) and restart.")
+        raise ReceiverRefused(f"Refused: {error.reason}.{hint}") from None
+    except RemoteFailed as error:
+        return error.reason
+    return None
 
 
 def webhook_policy() -> UrlPolicy:

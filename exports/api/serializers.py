@@ -31,9 +31,8 @@ from exports.options import (
     parse_fps,
     validate_overrides,
 )
-from exports.webhooks import webhook_policy
+from exports.webhooks import ReceiverRefused, receiver_url_check, webhook_policy
 from media_assets.cloud import SECRET_KEYS, has_secrets
-from media_assets.remote import RemoteFailed, RemoteRefused, check_url
 from projects.models import Clip, Project
 
 #: the longest render: 24 hours of output
@@ -176,16 +175,12 @@ class ExportSerializer(OwnedSerializer):
         if not value:
             return value
         try:
-            check_url(value, webhook_policy())
-        except RemoteRefused as error:
-            hint = ""
-            if error.reason.startswith("the address"):
-                hint = (" Webhooks may reach only public addresses; to allow this receiver, add its network to "
-                        "MONTAGE_TRUSTED_NETWORKS (e.g. MONTAGE_TRUSTED_NETWORKS=127.0.0.1/32) and restart.")
-            raise serializers.ValidationError(f"Refused: {error.reason}.{hint}") from None
-        except RemoteFailed as error:
+            unresolved = receiver_url_check(value, webhook_policy())
+        except ReceiverRefused as error:
+            raise serializers.ValidationError(str(error)) from None
+        if unresolved:
             # DNS may answer later; the delivery checks the address again.
-            self._webhook_warning = f"webhook not checked: {error.reason}; it is checked again when the render ends"
+            self._webhook_warning = f"webhook not checked: {unresolved}; it is checked again when the render ends"
         return value
 
     def validate_end_frame(self, value):

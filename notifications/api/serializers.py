@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from media_assets.remote import RemoteFailed, RemoteRefused, check_url
+from exports.webhooks import ReceiverRefused, receiver_url_check
 from notifications.delivery import notification_policy
 from notifications.events import EVENTS
 from notifications.models import DeliveryAttempt, Subscription
@@ -39,15 +39,9 @@ class SubscriptionSerializer(serializers.HyperlinkedModelSerializer):
     def validate_target_url(self, value):
         """Judged now by the guard the delivery uses (as an export's webhook is)."""
         try:
-            check_url(value, notification_policy())
-        except RemoteRefused as error:
-            hint = ""
-            if error.reason.startswith("the address"):
-                hint = (" Notifications may reach only public addresses; to allow this receiver, add its network "
-                        "to MONTAGE_TRUSTED_NETWORKS (e.g. MONTAGE_TRUSTED_NETWORKS=127.0.0.1/32) and restart.")
-            raise serializers.ValidationError(f"Refused: {error.reason}.{hint}") from None
-        except RemoteFailed:
-            pass  # DNS may answer later; each delivery checks the address again
+            receiver_url_check(value, notification_policy(), noun="Notifications")  # an unresolved name: checked again
+        except ReceiverRefused as error:
+            raise serializers.ValidationError(str(error)) from None
         return value
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 
-import dramatiq
 import pytest
 
 import media_assets.tasks  # noqa: F401 - registers the previews actor on the broker
+from tests.exports.conftest import quiet_broker, running_worker, worker  # noqa: F401 - one worker for every job test
 from tests.factories import ok
 
 
@@ -17,30 +16,9 @@ def previews_on_ingest(settings):
     settings.PREVIEWS_ON_INGEST = True
 
 
-@contextmanager
-def running_worker():
-    running = dramatiq.Worker(dramatiq.get_broker(), worker_threads=2, worker_timeout=100)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture
-def quiet_broker(transactional_db, settings):
-    settings.RENDER_SWEEP_SECONDS = 3600
+@pytest.fixture(autouse=True)
+def streamed_downloads(settings):
     settings.MEDIA_DOWNLOAD_REDIRECT = False
-    broker = dramatiq.get_broker()
-    broker.flush_all()
-    yield broker
-    broker.flush_all()
-
-
-@pytest.fixture
-def worker(quiet_broker):
-    with running_worker() as running:
-        yield running
 
 
 def wait_for_previews(api, url: str, *, statuses=("ready", "failed"), timeout: float = 90.0) -> dict:
