@@ -19,6 +19,8 @@ class File(OwnedModel):
     )
     media = models.FileField(upload_to=media_upload_to, max_length=512)
     json = models.JSONField(default=dict, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True,
+                              help_text="The SHA-256 of the media's bytes, hashed as they arrived (media_assets.hashing).")
 
     class Meta(OwnedModel.Meta):
         indexes = [models.Index(fields=["owner", "project"])]

@@ -124,3 +124,10 @@ MONTAGE_ARCHIVE_RATIO_FLOOR = 4 * 1024 * 1024  # the ratio is checked once an en
 
 # The largest request body the embedded server accepts (uploads).
 MONTAGE_MAX_UPLOAD_BYTES = env.int("MONTAGE_MAX_UPLOAD_BYTES", default=50 * 1024**3)
+
+# Upload handlers that hash each uploaded file's bytes as they arrive (media_assets.hashing):
+# the File's sha256 without reading the bytes a second time.
+FILE_UPLOAD_HANDLERS = [
+    "media_assets.hashing.HashingMemoryFileUploadHandler",
+    "media_assets.hashing.HashingTemporaryFileUploadHandler",
+]

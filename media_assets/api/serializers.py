@@ -37,7 +37,8 @@ class FileSerializer(OwnedSerializer):
 
     class Meta:
         model = File
-        fields = ["url", "id", "media", "project", "actions", "json", "date_created", "date_updated"]
+        fields = ["url", "id", "media", "project", "actions", "json", "sha256", "date_created", "date_updated"]
+        read_only_fields = ["sha256"]
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("media"):
