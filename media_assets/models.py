@@ -48,3 +48,4 @@ from media_assets.catalog.models import (  # noqa: E402,F401
     SmartFolder,
     SmartFolderShare,
 )
+from media_assets.resumable.models import Upload  # noqa: E402,F401

@@ -131,3 +131,8 @@ FILE_UPLOAD_HANDLERS = [
     "media_assets.hashing.HashingMemoryFileUploadHandler",
     "media_assets.hashing.HashingTemporaryFileUploadHandler",
 ]
+
+# Resumable (tus) uploads: where their bytes wait until the upload is complete, and how long an
+# unfinished one is kept (the job sweeper deletes expired ones).
+MONTAGE_UPLOAD_DIR = env.str("MONTAGE_UPLOAD_DIR", default=str(DATA_DIR / "uploads"))
+MONTAGE_UPLOAD_EXPIRES_SECONDS = env.int("MONTAGE_UPLOAD_EXPIRES_SECONDS", default=24 * 3600)

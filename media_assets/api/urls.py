@@ -1,5 +1,5 @@
 """Routes of media_assets: /files/ (also nested as /projects/<id>/files/), /media/, the fonts under /info/,
-and the catalog: /catalogs/, /assets/ (with markers), /fields/, /smart-folders/.
+and the catalog: /catalogs/, /assets/ (with markers), /fields/, /smart-folders/; /uploads/ (tus).
 
 `register(router)` adds the top-level resources the API root lists; `urlpatterns`
 are the nested collections and other routes, included before the router's.
@@ -12,6 +12,7 @@ from media_assets.api.asset_views import AssetViewSet
 from media_assets.api.catalog_views import CatalogViewSet, MetadataFieldViewSet, SmartFolderViewSet
 from media_assets.api.fonts import FontsThumbnailView, FontsView
 from media_assets.api.marker_views import MarkerViewSet
+from media_assets.api.upload_views import UploadCreateView, UploadDetailView
 from media_assets.api.views import FileViewSet, MediaView
 
 
@@ -32,5 +33,7 @@ urlpatterns = [
     path("smart-folders/<int:folder_pk>/assets/", AssetViewSet.as_view({"get": "list"}), name="smartfolder-assets"),
     path("assets/<int:parent_pk>/markers/", MarkerViewSet.as_view(COLLECTION), name="asset-markers"),
     path("assets/<int:parent_pk>/markers/<int:pk>/", MarkerViewSet.as_view(ITEM), name="asset-marker-detail"),
+    path("uploads/", UploadCreateView.as_view(), name="upload-list"),
+    path("uploads/<int:pk>/", UploadDetailView.as_view(), name="upload-detail"),
     re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),
 ]
