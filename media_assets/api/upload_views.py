@@ -30,9 +30,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.fields import OwnedRelatedField
-from media_assets.api.asset_serializers import AssetSerializer
+from media_assets.api.asset_making import catalog_asset_create
 from media_assets.api.catalog_fields import fast_url
-from media_assets.catalog import services as catalog_services
 from media_assets.catalog.access import require_content_writer
 from media_assets.catalog.models import Catalog
 from media_assets.resumable import services, tus
@@ -210,15 +209,13 @@ class UploadDetailView(TusView):
             detail = error.message_dict if hasattr(error, "error_dict") else {"media": error.messages}
             return _tus_headers(Response(detail, status=status.HTTP_400_BAD_REQUEST))
         if upload.catalog_id is not None:
-            serializer = AssetSerializer(data={"file": file.pk, "catalog": upload.catalog_id},
-                                         context={"request": request, "catalog": upload.catalog, "include": None})
-            if not serializer.is_valid():
-                upload.status, upload.error = UploadStatus.FAILED, jsonlib.dumps(serializer.errors)
+            try:
+                asset, _created = catalog_asset_create(file=file, catalog=upload.catalog, user=request.user,
+                                                       request=request)
+            except ValidationError as error:
+                upload.status, upload.error = UploadStatus.FAILED, jsonlib.dumps(error.detail)
                 upload.save(update_fields=["status", "error", "date_updated"])
-                return _tus_headers(Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST))
-            data = serializer.validated_data
-            asset, _created = catalog_services.asset_create(catalog=upload.catalog, user=request.user,
-                                                            fields=data["model"], seq_items=data["items"])
+                return _tus_headers(Response(error.detail, status=status.HTTP_400_BAD_REQUEST))
             upload.asset = asset
             upload.save(update_fields=["asset", "date_updated"])
         return None
