@@ -17,11 +17,13 @@ used for the protocol: see docs/decisions.md.
 from __future__ import annotations
 
 import json as jsonlib
+import posixpath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -56,6 +58,13 @@ class UploadMetadataSerializer(serializers.Serializer):
     project = OwnedRelatedField(Project, "project-detail", required=False, allow_null=True)
     catalog = OwnedRelatedField(Catalog, "catalog-detail", required=False, allow_null=True)
     json = serializers.JSONField(required=False)
+
+    def validate_filename(self, value):
+        last = posixpath.basename(value.replace("\\", "/")).strip()
+        try:
+            return get_valid_filename(last)
+        except SuspiciousFileOperation:  # "", "." or ".."
+            raise serializers.ValidationError("Give the file's name (with its extension), e.g. take.mp4.") from None
 
     def validate_json(self, value):
         if isinstance(value, str):

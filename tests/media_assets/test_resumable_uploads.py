@@ -141,6 +141,8 @@ def test_too_large_is_a_413_before_anything_is_stored(api, project, settings, up
     {"filename": "a.mp4", "project": "999999"},
     {"project": "1"},  # no filename
     {"filename": "a.mp4", "project": "1", "json": "[1, 2]"},
+    {"filename": "..", "project": "1"},
+    {"filename": "a/../", "project": "1"},
 ])
 def test_bad_metadata_is_a_400_and_stores_nothing(api, project, values):
     values = {key: (project["id"] if value == "1" else value) for key, value in values.items()}
@@ -155,6 +157,13 @@ def test_malformed_headers_are_400s(api, project):
     assert patch(api, url, b"x", 0, ).status_code == 204
     assert api.generic("PATCH", url, b"x", content_type="text/plain", HTTP_UPLOAD_OFFSET="1", **TUS).status_code == 415
     assert patch(api, url, b"x", "one").status_code == 400
+
+
+def test_a_path_in_the_filename_keeps_only_its_last_part(api, project, video_path):
+    data = video_path.read_bytes()
+    url = create(api, len(data), filename="../../etc/take one.mp4", project=project["id"])["Location"]
+    assert patch(api, url, data, 0).status_code == 204
+    assert File.objects.get().media.name.endswith("/take_one.mp4")
 
 
 def test_another_users_project_catalog_or_upload_is_refused(api, other_api, project):
