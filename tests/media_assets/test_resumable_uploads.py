@@ -203,3 +203,9 @@ def test_unfinished_uploads_expire_and_are_cleaned(api, project, upload_dir):
     assert len(list(upload_dir.iterdir())) == 1
     Upload.objects.update(expires=timezone.now() - timedelta(seconds=1))
     assert api.head(kept, **TUS).status_code == 410  # expired, even before the sweeper came by
+
+
+def test_the_job_sweeper_cleans_expired_uploads():
+    from config.jobs.registry import housekeeping_tasks
+
+    assert housekeeping_tasks()["expired uploads"] is uploads_expire
