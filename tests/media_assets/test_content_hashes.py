@@ -125,3 +125,11 @@ def test_a_dedupe_that_is_not_a_yes_or_no_is_a_400(api, video_path):
                             format="multipart")
     assert response.status_code == 400 and "dedupe" in response.data
     assert not File.objects.exists()
+
+
+def test_placing_an_asset_on_a_project_keeps_its_hash(api, project, video_path):
+    catalog = create_catalog(api, name="Rushes")
+    asset = upload_asset(api, catalog, video_path)
+    clip = ok(api.post(f"{asset['url']}add-to-project/", {"project": project["id"]}, format="json"), 201)
+    placed = ok(api.get(clip["file"]))
+    assert placed["id"] != asset["source_media"]["id"] and placed["sha256"] == asset["sha256"]
