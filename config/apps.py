@@ -9,12 +9,10 @@ class MontageConfig(AppConfig):
     verbose_name = "Montage"
 
     def ready(self) -> None:
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save
+        from django.contrib.auth.signals import user_login_failed
 
-        from config.tokens import ensure_token_for_new_user
+        from config.api.throttles import login_failure_record
 
-        # Users are made by the admin, createsuperuser, the embedded start-up
-        # and tests alike; a post_save receiver is the one hook they all
-        # pass through, so every user has a token from creation on.
-        post_save.connect(ensure_token_for_new_user, sender=get_user_model(), dispatch_uid="montage-user-token")
+        # Every password check (tokens, Basic, session and admin logins) ends in
+        # authenticate(), whose failure signal is the one place to count them.
+        user_login_failed.connect(login_failure_record, dispatch_uid="montage-login-failures")

@@ -59,6 +59,7 @@ class IngestOrigin(models.TextChoices):
     TITLE = "title", "A title made from a shipped template"
     COPY = "copy", "A copy of another File's media"
     LOAD = "load", "An archive entry of a project's load/"
+    RENDER = "render", "A render's output, published to a catalog for review"
 
 
 class FileIngestedCallback(Protocol):

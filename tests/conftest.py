@@ -29,8 +29,19 @@ def isolated_media(settings, tmp_path):
 
 
 def _client_for(user) -> APIClient:
+    from django.utils import timezone
+
+    from config.models import ApiToken
+    from config.tokens import token_create
+
+    # Keys are stored only as digests: the client keeps the one it was given (client.token).
+    # Marked as just used, so a test's first request does not also write `last_used`
+    # (query-count tests count what serving a request costs, as before tokens were hashed).
+    token, client_token = token_create(user=user)
+    ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {user.auth_token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {client_token}")
+    client.token = client_token
     client.user = user
     return client
 

@@ -1,6 +1,6 @@
-"""Dependencies point one way: exports → projects → media_assets → config (the shared layer).
+"""Dependencies point one way: notifications → sharing → review → exports → projects → media_assets → config (the shared layer).
 
-Every module of the four packages is parsed (not imported) and each import
+Every module of the layered packages is parsed (not imported) and each import
 it makes is checked, wherever it sits: at the top, inside a function, under
 `if TYPE_CHECKING:`, or as a string given to `importlib.import_module`,
 Django's `import_string` or `include`. A package may import itself and the
@@ -31,7 +31,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 #: lowest first; a package may import itself and the ones before it
-LAYERS = ("config", "media_assets", "projects", "exports")
+LAYERS = ("config", "media_assets", "projects", "exports", "review", "sharing", "notifications")
 DIRECTION = " → ".join(reversed(LAYERS))
 #: modules allowed to import any app: the root URLconf includes them all
 COMPOSITION_ROOTS = frozenset({"config.urls"})

@@ -15,7 +15,8 @@ from media_assets.api.serializers import FileSerializer
 from projects.api.serializers import ClipSerializer, EffectSerializer, ProjectSerializer
 from tests.factories import ok
 
-RESOURCES = {"projects", "files", "clips", "effects", "exports", "catalogs", "assets", "fields", "smart-folders"}
+RESOURCES = {"projects", "files", "clips", "effects", "exports", "catalogs", "assets", "fields", "smart-folders",
+             "playlists", "share-links", "subscriptions", "comments"}
 
 
 def test_the_api_root_lists_every_resource(anonymous):

@@ -13,7 +13,8 @@ names nothing is a JSON 404 too, except for a browser asking for a page.
 import re
 import traceback
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
@@ -23,7 +24,17 @@ from rest_framework.views import exception_handler as drf_exception_handler
 _SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str, always a lone one
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        # Django says 400 (a SuspiciousOperation); the client needs to know it is the size.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge(f"The request body is larger than {limit // (1024 * 1024)} MiB; "
+                              "upload media as multipart files, not inside JSON.")
     if isinstance(exc, RecursionError) and _raised_decoding_json(exc):
         # DRF's JSONParser catches only ValueError; a body nested thousands deep exhausts the stack instead.
         exc = exceptions.ParseError("JSON parse error - the document is nested too deeply.")

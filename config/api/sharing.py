@@ -19,13 +19,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.shortcuts import get_object_or_404
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from config.api.viewsets import _with_value
+from config.api.viewsets import ID_REGEX, _with_value
+
+_GROUP_ID = re.compile(f"^{ID_REGEX}$")
 
 
 class AccessRole:
@@ -93,6 +98,18 @@ class Sharing:
         return AccessRole.VIEWER if roles else None
 
 
+def share_group_resolve(*, name: str, user) -> Group | None:
+    """The group a share names, by id (ASCII digits) or by name, among those `user` may share with.
+
+    Only the caller's own groups are looked at (staff: every group), so an
+    answer never tells whether a group the caller is not in exists, nor its name.
+    """
+    groups = Group.objects.all() if user is None or user.is_staff else user.groups.all()
+    if _GROUP_ID.match(name):
+        return groups.filter(pk=int(name)).first()
+    return groups.filter(name=name).first()
+
+
 class SharedObjectPermission(permissions.BasePermission):
     """Reads for every role; writes only for the view's `write_roles`."""
 
@@ -124,6 +141,7 @@ class SharedModelViewSet(viewsets.ModelViewSet):
     parent_sharing: Sharing | None = None
     parent_field: str | None = None
     permission_classes = [permissions.IsAuthenticated, SharedObjectPermission]
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         if not self.request.user.is_authenticated:  # schema generation

@@ -15,7 +15,11 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 CHUNK = 512 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+#: ASCII digits only (`\d` takes other scripts' digits); more digits than a
+#: size can have mean "beyond any size" without asking int() to parse them.
+_RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
+_MAX_DIGITS = 18
+_INVALID = "invalid"
 
 
 def _slice(handle: BinaryIO, start: int, length: int) -> Iterator[bytes]:
@@ -31,17 +35,21 @@ def _slice(handle: BinaryIO, start: int, length: int) -> Iterator[bytes]:
         handle.close()
 
 
-def _byte_range(header: str, size: int) -> tuple[int, int] | None:
-    """(first, last) byte of a single satisfiable range; None if unsatisfiable."""
+def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """(first, last) byte of a single satisfiable range; None if unsatisfiable; _INVALID to ignore the header."""
     match = _RANGE.match(header.strip())
     if not match or (not match.group(1) and not match.group(2)):
-        return None
+        return _INVALID
     first, last = match.groups()
-    if not first:  # suffix range: the last N bytes
-        length = int(last)
+    if not first:  # suffix range: the last N bytes (more than the size: all of them)
+        length = size if len(last) > _MAX_DIGITS else int(last)
         return (max(size - length, 0), size - 1) if length and size else None
+    if len(first) > _MAX_DIGITS:
+        return None  # starts beyond any size
     first = int(first)
-    last = min(int(last), size - 1) if last else size - 1
+    if last and len(last) <= _MAX_DIGITS and int(last) < first:
+        return _INVALID  # last before first: not a valid range
+    last = size - 1 if not last or len(last) > _MAX_DIGITS else min(int(last), size - 1)
     return (first, last) if first <= last < size else None
 
 
@@ -50,12 +58,12 @@ def stream_file(request, handle: BinaryIO, *, size: int, filename: str, content_
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     disposition = content_disposition_header(as_attachment, filename)
     header = request.headers.get("Range", "")
-    if not header or not header.startswith("bytes=") or "," in header:
+    byte_range = _byte_range(header, size) if header.startswith("bytes=") and "," not in header else _INVALID
+    if byte_range is _INVALID:
         response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
         response["Content-Length"] = str(size)
         response["Accept-Ranges"] = "bytes"
         return response
-    byte_range = _byte_range(header, size)
     if byte_range is None:
         handle.close()
         response = HttpResponse(status=416)

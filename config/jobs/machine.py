@@ -161,15 +161,19 @@ def job_fail(*, kind: JobKind, pk: int, reason: str, from_statuses=(JobStatus.PE
                                                                      JobStatus.CANCEL)) -> bool:
     """Fail an unfinished job with `reason` (the kind's `on_failed` records it); False if it had ended."""
     failed = kind.rows().filter(pk=pk, status__in=from_statuses).update(
-        status=JobStatus.FAILED, **finished_fields(), **_touch(kind, timezone.now()))
+        status=JobStatus.FAILED, **_reason(kind, reason), **finished_fields(), **_touch(kind, timezone.now()))
     if failed:
         _record_failure(kind, pk, reason)
     return bool(failed)
 
 
+def _reason(kind: JobKind, reason: str) -> dict:
+    """A `Job` row's reason goes in the same UPDATE as its status: a reader never sees it failed without one."""
+    return {"error": reason} if kind.model is Job else {}
+
+
 def _record_failure(kind: JobKind, pk: int, reason: str) -> None:
-    if kind.model is Job:
-        Job.objects.filter(pk=pk).update(error=reason)
+    """The kind's own record of the reason (an Export's `json.error`, its webhook)."""
     if kind.on_failed is not None:
         kind.on_failed(pk, reason)
 
@@ -260,13 +264,14 @@ def kind_sweep(kind: JobKind, *, now=None) -> list[int]:
     for pk, status, owner, attempts in stale.values_list("id", "status", "lease_owner", "attempts"):
         still_stale = rows.filter(pk=pk, status=status, lease_expires__lt=now)
         if status == JobStatus.CANCEL:
-            if still_stale.update(status=JobStatus.FAILED, **finished_fields()):
+            if still_stale.update(status=JobStatus.FAILED, **_reason(kind, CANCELLED), **finished_fields()):
                 log.warning("%s cancelled: worker %s stopped renewing its lease before it stopped",
                             kind.describe(pk), owner)
                 _record_failure(kind, pk, CANCELLED)
             continue
         if attempts >= max_attempts():
-            if still_stale.update(status=JobStatus.FAILED, **finished_fields()):
+            if still_stale.update(status=JobStatus.FAILED, **_reason(kind, gave_up_reason(kind, attempts)),
+                                  **finished_fields()):
                 log.warning("%s failed: worker %s stopped renewing its lease (attempt %d of %d); giving up",
                             kind.describe(pk), owner, attempts, max_attempts())
                 _record_failure(kind, pk, gave_up_reason(kind, attempts))

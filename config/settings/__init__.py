@@ -7,7 +7,7 @@ modules import what they need from each other explicitly.
 
 import importlib
 
-_CONCERNS = ("base", "rest", "storage", "dramatiq", "workers", "logging")
+_CONCERNS = ("base", "security", "rest", "storage", "dramatiq", "workers", "review", "logging")
 
 for _concern in _CONCERNS:
     _module = importlib.import_module(f"{__name__}.{_concern}")

@@ -54,9 +54,10 @@ def _secret_key() -> str:
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         # Written aside and renamed, so a process starting at the same moment never reads half a key.
+        # Created owner-only (0600), never readable by others even for a moment.
         partial = DATA_DIR / f"secret_key.{os.getpid()}"
-        partial.write_text(secrets.token_urlsafe(50))
-        partial.chmod(0o600)
+        with os.fdopen(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
         partial.replace(key_file)
     return key_file.read_text().strip()
 
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
     "projects",
     "media_assets",
     "exports",
+    "review",
+    "sharing",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from config.settings.base import env
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.api.authentication.TokenAuthentication",
         "rest_framework.authentication.BasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -27,6 +27,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
+    # per-user and per-address request rates: API_THROTTLE_USER / API_THROTTLE_ANON (config/settings/security.py)
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttles.UserRateThrottle", "config.api.throttles.AnonRateThrottle"],
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
 }

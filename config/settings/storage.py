@@ -125,6 +125,9 @@ MONTAGE_ARCHIVE_RATIO_FLOOR = 4 * 1024 * 1024  # the ratio is checked once an en
 # The largest request body the embedded server accepts (uploads).
 MONTAGE_MAX_UPLOAD_BYTES = env.int("MONTAGE_MAX_UPLOAD_BYTES", default=50 * 1024**3)
 
+# A review comment's attachment (a reference still, a PDF of notes): refused above this size.
+REVIEW_ATTACHMENT_MAX_BYTES = env.int("REVIEW_ATTACHMENT_MAX_BYTES", default=100 * 1024**2)
+
 # Upload handlers that hash each uploaded file's bytes as they arrive (media_assets.hashing):
 # the File's sha256 without reading the bytes a second time.
 FILE_UPLOAD_HANDLERS = [

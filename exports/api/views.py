@@ -11,11 +11,15 @@ from rest_framework.response import Response
 from config.api.renderers import BinaryRenderer
 from config.api.viewsets import OwnedModelViewSet
 from exports import services
+from exports.api.publish_serializers import PublishSerializer
 from exports.api.serializers import ExportCommandSerializer, ExportSerializer
+from exports.publishing import export_publish
 from exports.storage import export_storage_used
 from exports.filters import ExportFilter
 from exports.models import Export, ExportStatus
+from media_assets.api.asset_serializers import AssetSerializer
 from media_assets.api.views import storage_response, storage_schema, stream_media
+from media_assets.catalog.access import require_content_writer
 from projects.models import Project
 
 STATE_ERROR = OpenApiResponse(ExportCommandSerializer, description="Not allowed in the export's current status")
@@ -60,6 +64,23 @@ class ExportViewSet(OwnedModelViewSet):
     def cancel(self, request, pk=None):
         """Stop a pending or in-progress export; it ends `failed` with the error "cancelled"."""
         return self._command(services.export_cancel, "Export cancelled.")
+
+    @extend_schema(request=PublishSerializer, responses={201: AssetSerializer, 400: STATE_ERROR},
+                   description="Publish a completed render for review: its output becomes a File (through the one "
+                               "ingest path) and an asset of the catalog, the next version of `version_of` when given.")
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        export = self.get_object()
+        body = PublishSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        require_content_writer(request.user, data["catalog"])
+        try:
+            asset = export_publish(export=export, catalog=data["catalog"], user=request.user,
+                                   version_of=data.get("version_of"), name=data.get("name"))
+        except services.ExportStateError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        return Response(AssetSerializer(asset, context={"request": request}).data, status=201)
 
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY), 404: OpenApiResponse(description="No output yet")})
     @action(detail=True, methods=["get"], renderer_classes=[BinaryRenderer, JSONRenderer])

@@ -4,7 +4,8 @@ An attempt is the `json.retries` count it was claimed with; a retry raises
 it, so a render that outlived its retry cannot overwrite the newer
 attempt's row, and a render whose export was cancelled meanwhile drops
 its output. Every end (failed with a reason in `json.error`, or
-completed) is then told to the client's webhook. `EXPORT_JOB` is the
+completed) is then told to the client's webhook and announced
+(`exports.hooks.on_export_finished`). `EXPORT_JOB` is the
 export's kind on the job machine (registered in exports.tasks).
 """
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from config.jobs.registry import JobKind
 from exports.delivery import json_after_delivery
+from exports.hooks import announce_export_finished
 from exports.models import Export, ExportStatus
 from exports.webhooks import webhook_notify
 
@@ -108,6 +110,9 @@ def finish_failed(export: Export, reason: str) -> None:
 
 
 def after_finish(export: Export) -> None:
-    """Tell the client's webhook, if any, how the export ended."""
-    if export.webhook and export.status in (ExportStatus.COMPLETED, ExportStatus.FAILED):
+    """Tell the client's webhook, if any, how the export ended, then the apps listening (exports.hooks)."""
+    if export.status not in (ExportStatus.COMPLETED, ExportStatus.FAILED):
+        return
+    if export.webhook:
         webhook_notify(export=export)
+    announce_export_finished(export)

@@ -101,6 +101,10 @@ class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
     actions = serializers.SerializerMethodField()
     sha256 = serializers.SerializerMethodField()
     duplicate_of = serializers.SerializerMethodField()
+    version_number = serializers.IntegerField(read_only=True, help_text="Its place in its version stack (1, 2, …).")
+    is_head = serializers.BooleanField(read_only=True, help_text="The highest version of its stack.")
+    versions = serializers.SerializerMethodField(help_text="Its version stack, in order.")
+    source_export = serializers.SerializerMethodField(help_text="The render it was published from, if any.")
 
     class Meta:
         model = Asset
@@ -108,13 +112,14 @@ class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
             "url", "id", "catalog", "type", "name", "notes", "tape", "bin", "status", "clipref", "recorded_date",
             "file", "media", "import_from", "source", "source_media", "sha256", "duplicate_of", "fmt", "fps", "user_fields",
             "markers", "seq_items", "history", "version", "created_by", "actions", "date_created", "date_updated",
+            "version_number", "is_head", "versions", "source_export",
         ]
         order = [
             "url", "id", "catalog", "type", "name", "notes", "tape", "bin", "status", "clipref", "recorded_date",
             "file", "media", "import_from", "source", "source_media", "sha256", "duplicate_of", "fmt", "fps", "in", "out",
             "in2", "out2", "duration",
             "media_start", "media_end", "poster", "user_fields", "markers", "seq_items", "history", "version",
-            "created_by", "actions", "date_created", "date_updated",
+            "version_number", "is_head", "versions", "source_export", "created_by", "actions", "date_created", "date_updated",
         ]
         read_only_fields = ["version"]
         extra_kwargs = {"notes": {"max_length": 100_000}}
@@ -164,6 +169,17 @@ class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
         if asset.duplicate_of_id is None:
             return None
         return fast_url(self.context.get("request"), "asset-detail", pk=asset.duplicate_of_id)
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_versions(self, asset) -> str:
+        return fast_url(self.context.get("request"), "asset-versions", parent_pk=asset.pk)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_source_export(self, asset) -> str | None:
+        if asset.source_export_id is None:
+            return None
+        # a URL name of the exports app, not an import of it
+        return fast_url(self.context.get("request"), "export-detail", pk=asset.source_export_id)
 
     @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
     def get_actions(self, asset) -> list[str]:

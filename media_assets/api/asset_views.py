@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -81,7 +81,10 @@ def etag_matches(header: str, etag: str) -> bool:
 
 
 @extend_schema_view(
-    list=extend_schema(description="Assets of every catalog you can read (or of one, nested under /catalogs/<id>/)."),
+    list=extend_schema(
+        description="Assets of every catalog you can read (or of one, nested under /catalogs/<id>/).",
+        parameters=[OpenApiParameter("head", bool, description="true: one asset per version stack (its head).")],
+    ),
     create=extend_schema(
         description="A new asset. Upload `media` (multipart) to ingest its file in the same step, or name one of your "
                     "`file`s, or a `source` asset for a subclip, or give `seq_items` for a sequence. Bytes an asset of the "
@@ -123,6 +126,11 @@ class AssetViewSet(SharedModelViewSet):
             queryset = queryset.filter(catalog_id=folder.catalog_id)
         if self.action not in self.list_actions:
             queryset = queryset.select_related("catalog")
+        head = self.request.query_params.get("head") if self.action in self.list_actions else None
+        if head is not None:
+            if head not in ("true", "false"):
+                raise ValidationError({"head": ["Give head=true (one asset per version stack) or head=false."]})
+            queryset = queryset.filter(is_head=head == "true")
         return with_includes(queryset, self.include_set())
 
     def get_folder(self) -> SmartFolder | None:

@@ -17,14 +17,13 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.urls import get_script_prefix, reverse
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.fields import OwnedRelatedField
-from config.api.sharing import Sharing
+from config.api.sharing import Sharing, share_group_resolve
 from media_assets.catalog.models import ShareRole
 from media_assets.timecode import FORMATS, TimecodeError, parse_timecode, timecode_format, timecode_object
 
@@ -231,12 +230,9 @@ class SharesField(serializers.Field):
         wanted = {}
         for item in items.validated_data:
             name = item["group"].strip()
-            group = Group.objects.filter(pk=int(name)).first() if name.isdigit() else Group.objects.filter(name=name).first()
+            group = share_group_resolve(name=name, user=request.user if request else None)
             if group is None:
-                raise serializers.ValidationError(f"No group {name!r}.")
-            user = request.user if request else None
-            if user is not None and not user.is_staff and not user.groups.filter(pk=group.pk).exists():
-                raise serializers.ValidationError(f"You can share only with groups you belong to, not {group.name!r}.")
+                raise serializers.ValidationError(f"No group {name[:100]!r} among the groups you belong to: you can share only with those.")
             if group.pk in wanted:
                 raise serializers.ValidationError(f"The group {group.name!r} is listed twice.")
             wanted[group.pk] = (group, item["role"])

@@ -1,5 +1,5 @@
 """Routes of media_assets: /files/ (also nested as /projects/<id>/files/), /media/, the fonts under /info/,
-and the catalog: /catalogs/, /assets/ (with markers), /fields/, /smart-folders/; /uploads/ (tus).
+and the catalog: /catalogs/, /assets/ (with markers and version stacks), /fields/, /smart-folders/; /uploads/ (tus).
 
 `register(router)` adds the top-level resources the API root lists; `urlpatterns`
 are the nested collections and other routes, included before the router's.
@@ -8,6 +8,7 @@ are the nested collections and other routes, included before the router's.
 from django.urls import path, re_path
 
 from config.api.routes import COLLECTION, ITEM
+from media_assets.api.asset_versions import AssetVersionsViewSet
 from media_assets.api.asset_views import AssetViewSet
 from media_assets.api.catalog_views import CatalogViewSet, MetadataFieldViewSet, SmartFolderViewSet
 from media_assets.api.fonts import FontsThumbnailView, FontsView
@@ -33,6 +34,11 @@ urlpatterns = [
     path("smart-folders/<int:folder_pk>/assets/", AssetViewSet.as_view({"get": "list"}), name="smartfolder-assets"),
     path("assets/<int:parent_pk>/markers/", MarkerViewSet.as_view(COLLECTION), name="asset-markers"),
     path("assets/<int:parent_pk>/markers/<int:pk>/", MarkerViewSet.as_view(ITEM), name="asset-marker-detail"),
+    path("assets/<int:parent_pk>/versions/", AssetVersionsViewSet.as_view(COLLECTION), name="asset-versions"),
+    path("assets/<int:parent_pk>/versions/move/", AssetVersionsViewSet.as_view({"post": "move"}),
+         name="asset-versions-move"),
+    path("assets/<int:parent_pk>/versions/<int:pk>/", AssetVersionsViewSet.as_view({"delete": "destroy"}),
+         name="asset-version-detail"),
     path("uploads/", UploadCreateView.as_view(), name="upload-list"),
     path("uploads/<int:pk>/", UploadDetailView.as_view(), name="upload-detail"),
     re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),

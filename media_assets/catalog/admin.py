@@ -1,4 +1,5 @@
-"""Admin for the catalog: catalogs with their group shares, assets, markers, fields, smart folders.
+"""Admin for the catalog: catalogs with their group shares, assets (with their version stacks), markers, fields,
+smart folders.
 
 Every model shows its change history (django-simple-history's History
 button: who changed what, and when).
@@ -45,6 +46,23 @@ class MarkerInline(admin.TabularInline):
     fields = ["name", "category", "in_frm", "out_frm", "colour"]
 
 
+class VersionInline(admin.TabularInline):
+    """The other versions of the asset's stack (read only: the stack changes through the API's versions/)."""
+
+    model = Asset
+    fk_name = "stack"
+    verbose_name = "version in this stack"
+    verbose_name_plural = "versions (on the stack's first asset)"
+    extra = 0
+    can_delete = False
+    fields = ["name", "stack_version", "is_head", "source_export_id"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class SequenceItemInline(admin.TabularInline):
     model = SequenceItem
     fk_name = "sequence"
@@ -54,13 +72,15 @@ class SequenceItemInline(admin.TabularInline):
 
 @admin.register(Asset)
 class AssetAdmin(SimpleHistoryAdmin):
-    list_display = ["id", "name", "type", "catalog", "status", "bin", "tc_format", "date_updated"]
-    list_filter = ["type", "tc_format", "catalog"]
+    list_display = ["id", "name", "type", "catalog", "status", "bin", "tc_format", "stack", "stack_version", "is_head",
+                    "date_updated"]
+    list_filter = ["type", "tc_format", "is_head", "catalog"]
     search_fields = ["name", "notes", "tape", "clipref", "catalog__name"]
     list_select_related = ["catalog"]
     raw_id_fields = ["catalog", "file", "source"]
-    readonly_fields = ["version", "duration_secs", "created_by", "date_created", "date_updated"]
-    inlines = [MarkerInline, SequenceItemInline]
+    readonly_fields = ["version", "duration_secs", "stack", "stack_version", "is_head", "source_export_id",
+                       "created_by", "date_created", "date_updated"]
+    inlines = [MarkerInline, SequenceItemInline, VersionInline]
 
 
 @admin.register(Marker)

@@ -127,6 +127,18 @@ class Asset(CatalogContent):
     duration_secs = models.FloatField(default=0.0, editable=False, help_text="(out - in) in seconds, kept for queries and sorting.")
     user_fields = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped by every change: the ETag.")
+    # A version stack: every member points to the stack's first asset (the first points to itself) and has
+    # its place in it (1, 2, …); the highest is the head. An asset in no stack is version 1 and its own head.
+    stack = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="stack_members", editable=False,
+        help_text="The first asset of the version stack this asset is in; empty when in none.",
+    )
+    stack_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    is_head = models.BooleanField(default=True, editable=False, help_text="The highest version of its stack.")
+    # Not a ForeignKey to exports.Export: that model is a layer above; the id is enough to link back to it.
+    source_export_id = models.PositiveBigIntegerField(
+        null=True, blank=True, editable=False, help_text="The render this asset was published from.",
+    )
     history = HistoricalRecords(excluded_fields=["version", "duration_secs"])
 
     class Meta(CatalogContent.Meta):
@@ -137,6 +149,7 @@ class Asset(CatalogContent):
             models.Index(fields=["catalog", "type"]),
             models.Index(fields=["recorded_date"]),
             models.Index(fields=["date_updated"]),
+            models.Index(fields=["catalog", "is_head"]),
         ]
 
     def __str__(self) -> str:
@@ -149,6 +162,11 @@ class Asset(CatalogContent):
     @property
     def duration_frm(self) -> int:
         return max(self.out_frm - self.in_frm, 0)
+
+    @property
+    def version_number(self) -> int:
+        """The asset's place in its version stack (1 when in none)."""
+        return self.stack_version or 1
 
     @property
     def etag(self) -> str:

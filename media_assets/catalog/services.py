@@ -15,11 +15,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from media_assets.catalog.models import Asset, Catalog, Marker, MetadataField, SequenceItem
+from media_assets.catalog.models import Asset, Catalog, ClipType, Marker, MetadataField, SequenceItem
 from media_assets.hashing import path_sha256
 from media_assets.ingest import file_ingest
 from media_assets.local_files import upload_local_path
-from media_assets.timecode import frames_to_seconds
+from media_assets.timecode import DEFAULT_FORMAT, format_for_rate, frames_to_seconds
 
 log = logging.getLogger("montage.catalog")
 
@@ -95,6 +95,33 @@ def asset_create(*, catalog: Catalog, user, fields: dict, upload=None, probe: di
     log.info("asset %s created in catalog %s by %s%s", asset.pk, catalog.pk, user,
              f" (a duplicate of asset {duplicate.pk})" if duplicate is not None else "")
     return asset, True
+
+
+TYPE_BY_MEDIA = {"video": ClipType.CLIP, "audio": ClipType.AUDIO, "image": ClipType.STILL}
+
+
+def asset_of_file(*, catalog: Catalog, user, file, name: str | None = None, source_export_id: int | None = None) -> Asset:
+    """A new asset showing all of `file`'s media (a render published for review, say).
+
+    Its timecode format comes from the media's frame rate, its media range
+    from frame 0 for the media's duration; in–out is the whole media.
+    """
+    probe = file.json or {}
+    fps = probe.get("fps") or {}
+    try:
+        num, den = int(fps.get("num", 0)), int(fps.get("den", 1))
+    except (TypeError, ValueError, AttributeError):
+        num, den = 0, 1
+    fmt = format_for_rate(num, den) if num > 0 and den > 0 and probe.get("media_type") != "image" else DEFAULT_FORMAT
+    length = 0 if probe.get("media_type") == "image" else round(float(probe.get("duration") or 0) * float(fmt.rate))
+    fields = {
+        "file": file, "name": (name or file.name or "render")[:255], "tc_format": fmt.code,
+        "type": TYPE_BY_MEDIA.get(probe.get("media_type"), ClipType.OTHER),
+        "media_start_frm": 0, "media_end_frm": length, "in_frm": 0, "out_frm": length,
+        "source_export_id": source_export_id,
+    }
+    asset, _created = asset_create(catalog=catalog, user=user, fields=fields)
+    return asset
 
 
 #: what a subclip shows of its master's media, kept equal to the master's

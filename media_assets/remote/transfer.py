@@ -122,7 +122,8 @@ def download_to(
 
 
 def post(
-    url: str, *, body: bytes, content_type: str, policy: UrlPolicy, resolver: Resolver = socket.getaddrinfo
+    url: str, *, body: bytes, content_type: str, policy: UrlPolicy, resolver: Resolver = socket.getaddrinfo,
+    headers: dict | None = None,
 ) -> PostResult:
     """POST `body` to `url` (a webhook) and return whatever status came back.
 
@@ -131,9 +132,9 @@ def post(
     A 301/302/303 is returned as it is, not followed: turning the POST into
     a GET, as browsers do, would drop the payload and still look delivered.
     The response body is read up to min(POST_RESPONSE_LIMIT, max_bytes) and
-    the rest ignored.
+    the rest ignored. `headers` are sent as well (a notification's signature).
     """
-    headers = {"Content-Type": content_type}
+    headers = {**(headers or {}), "Content-Type": content_type}
     request = dict(method="POST", body=body, headers=headers, policy=policy, resolver=resolver)
     with _exchange(url, **request) as (target, response, deadline):
         limit = min(POST_RESPONSE_LIMIT, policy.max_bytes)

@@ -9,6 +9,7 @@ before the router's.
 from django.urls import path, re_path
 
 from config.api.routes import COLLECTION
+from config.api.viewsets import ID_REGEX
 from projects.api.catalog_views import AssetPlacementViewSet
 from projects.api.title_views import ProjectTitleActions
 from projects.api.views import ClipViewSet, EffectViewSet, ProjectViewSet
@@ -27,6 +28,6 @@ urlpatterns = [
     path("projects/<int:pk>/title/", ProjectTitleActions.as_view({"post": "title"}), name="project-title"),
     # placing an asset makes a Clip; the URL name is the one the asset's `actions` list
     # (the router's own detail pattern, so the id is matched and documented like every other asset route's)
-    re_path(r"^assets/(?P<pk>[^/.]+)/add-to-project/$", AssetPlacementViewSet.as_view({"post": "add_to_project"}),
+    re_path(rf"^assets/(?P<pk>{ID_REGEX})/add-to-project/$", AssetPlacementViewSet.as_view({"post": "add_to_project"}),
             name="asset-add-to-project"),
 ]

@@ -110,7 +110,9 @@ def test_a_thumbnail_and_an_export_complete_on_a_worker_in_another_process_and_d
         machines, user, video_path, isolated_media):
     base, web_dir, worker_dir = machines
     session = requests.Session()
-    session.headers["Authorization"] = f"Token {user.auth_token.key}"
+    from config.tokens import token_create
+
+    session.headers["Authorization"] = f"Token {token_create(user=user)[1]}"
     project = call(session, "POST", f"{base}/projects/", 201, json={"name": "Apart", "width": 160, "height": 90}).json()
     with open(video_path, "rb") as media:
         file = call(session, "POST", f"{base}/files/", 201, files={"media": media},

@@ -1,7 +1,8 @@
 """`manage.py serve`: the embedded Montage server.
 
 Migrates the database, creates an admin user on first start (printing its
-password and API token), starts a render worker in this process and serves
+password and a new API token, shown only then: `manage.py createtoken`
+makes another), starts a render worker in this process and serves
 the API with Waitress, logging one line per request. With no
 DRAMATIQ_BROKER_URL the broker is in-process and this worker is the only
 one; with Redis or RabbitMQ it joins the workers `rundramatiq` starts
@@ -16,8 +17,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from rest_framework.authtoken.models import Token
 
+from config.tokens import token_create
 from config.worker import start_embedded_worker, stop_embedded_worker, warn_if_no_render_worker
 
 log = logging.getLogger("montage.server")
@@ -61,13 +62,13 @@ class Command(BaseCommand):
 
     def _ensure_admin(self, username: str) -> None:
         User = get_user_model()
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            password = secrets.token_urlsafe(12)
-            user = User.objects.create_superuser(username=username, email="", password=password)
-            self.stdout.write(self.style.SUCCESS(f"Created admin user '{username}' with password: {password}"))
-        token, _ = Token.objects.get_or_create(user=user)
-        self.stdout.write(f"API token of '{username}': {token.key}")
+        if User.objects.filter(username=username).exists():
+            return  # its token was shown when it was made (keys are stored only as digests)
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_superuser(username=username, email="", password=password)
+        self.stdout.write(self.style.SUCCESS(f"Created admin user '{username}' with password: {password}"))
+        _, key = token_create(user=user)
+        self.stdout.write(f"API token of '{username}': {key}")
 
     def _start_worker(self):
         if settings.DRAMATIQ_BROKER_URL:

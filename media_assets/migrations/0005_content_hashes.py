@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('media_assets', '0003_catalog'),
+        ('media_assets', '0004_asset_version_stacks'),
     ]
 
     operations = [
