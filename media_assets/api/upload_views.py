@@ -85,14 +85,11 @@ class UploadMetadataSerializer(serializers.Serializer):
 class TusView(APIView):
     permission_classes = [IsAuthenticated]
 
-    def get_permissions(self):
-        if self.request.method == "OPTIONS":  # a tus client (or a browser's preflight) asks what the server speaks
-            return []
-        return super().get_permissions()
-
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method not in ("OPTIONS", "GET") and request.headers.get("Tus-Resumable") != tus.VERSION:
+        # The writes need the protocol version; reads (HEAD, GET) answer any client, so a missing or foreign
+        # upload is a plain 404 whoever asks.
+        if request.method in ("POST", "PATCH", "DELETE") and request.headers.get("Tus-Resumable") != tus.VERSION:
             raise _VersionMismatch()
 
     def handle_exception(self, exc):
