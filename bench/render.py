@@ -8,7 +8,13 @@ audio of both mixed. Renders it with x264 `ultrafast` and `medium` at
 produces the same picture. Prints wall time, peak RSS of the ffmpeg
 process(es), and the ratios Montage/direct.
 
-    python bench/render.py [--runs 3]
+`--case smart` times a smart render instead: a cut-only 1080p30 timeline
+of 3 trims (60 s in all) from two H.264 sources (2 s GOPs, B-frames),
+rendered by Montage smart (json.smart "auto"), by Montage in full
+(json.smart false, x264 ultrafast: its fastest full render) and by a
+hand-written ffmpeg re-encode of the same trims (ultrafast), alternating.
+
+    python bench/render.py [--runs 3] [--case overlay|smart|all]
 """
 
 from __future__ import annotations
@@ -146,12 +152,26 @@ class Montage:
                                    "json": {"scale_x": 0.5, "scale_y": 0.5, "location_x": 0.25, "alpha": FADE}})
         return project
 
-    def render(self, project: dict, preset: str) -> tuple[float, int, float]:
+    def build_cut(self, a: Path, b: Path) -> dict:
+        """The smart case's timeline: TRIMS, one after another, full frame."""
+        project = self.post("/projects/", json={"name": "cut", "width": WIDTH, "height": HEIGHT, "fps_num": FPS})
+        files = {}
+        for path in (a, b):
+            with open(path, "rb") as handle:
+                files[path] = self.post(f"/projects/{project['id']}/files/", files={"media": (path.name, handle)})
+        position = 0.0
+        for source, start, seconds in trims(a, b):
+            self.post("/clips/", json={"project": project["url"], "file": files[source]["url"], "position": position,
+                                       "start": start, "end": start + seconds, "layer": 1})
+            position += seconds
+        return project
+
+    def render(self, project: dict, preset: str, smart: object = "auto") -> tuple[float, int, float]:
         sampler = PeakRss(psutil.Process(self.process.pid))
         sampler.start()
         posted_at = time.time()
         export = self.post("/exports/", json={"project": project["url"], "video_bitrate": 8000000,
-                                              "json": {"preset": preset}})
+                                              "json": {"preset": preset, "smart": smart}})
         while True:
             # Polled gently, as a client would: a request every 50 ms took CPU from ffmpeg on 2 cores
             # (+0.5 s on a 4 s render). The end is the moment the export was recorded completed.
@@ -163,6 +183,7 @@ class Montage:
         sampler.done.set()
         if export["status"] != "completed":
             raise SystemExit(f"render failed: {export['json'].get('error')}")
+        self.last = export
         return wall, sampler.peak, sampler.cpu
 
     def stop(self):
@@ -170,15 +191,85 @@ class Montage:
         self.process.wait(10)
 
 
+def make_cut_sources(folder: Path) -> tuple[Path, Path]:
+    """Two 1080p30 H.264 files as a camera writes them: 2 s GOPs with B-frames, AAC sound."""
+    paths = []
+    for name, seconds in (("cut-a.mp4", 55), ("cut-b.mp4", 30)):
+        path = folder / name
+        subprocess.run([mediagen.ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y",
+                        "-f", "lavfi", "-i", f"testsrc2=size={WIDTH}x{HEIGHT}:rate={FPS}:duration={seconds}",
+                        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+                        "-c:v", "libx264", "-preset", "superfast", "-g", str(2 * FPS), "-pix_fmt", "yuv420p",
+                        "-b:v", "8000000", "-c:a", "aac", "-ac", "2", "-shortest", str(path)], check=True)
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def trims(a: Path, b: Path) -> list[tuple[Path, float, float]]:
+    """(file, start s, seconds): 60 s in all, cut off the keyframes (as a rough cut is)."""
+    return [(a, 5.5, 20.0), (b, 3.2, 20.0), (a, 30.1, 20.0)]
+
+
+def direct_cut_command(a: Path, b: Path, out: Path) -> list[str]:
+    """The same trims re-encoded by hand (x264 ultrafast, 8 Mb/s)."""
+    args, parts = [mediagen.ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y"], []
+    for number, (path, start, seconds) in enumerate(trims(a, b)):
+        args += ["-ss", f"{start}", "-t", f"{seconds}", "-i", str(path)]
+        parts.append(f"[{number}:v][{number}:a]")
+    graph = f"{''.join(parts)}concat=n={len(parts)}:v=1:a=1[v][a]"
+    return args + ["-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast",
+                   "-b:v", "8000000", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192000",
+                   "-movflags", "+faststart", str(out)]
+
+
+def time_command(command: list[str]) -> tuple[float, int, float]:
+    started = time.monotonic()
+    process = subprocess.Popen(command)
+    sampler = PeakRss(psutil.Process(process.pid))
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    sampler.done.set()
+    assert os.waitstatus_to_exitcode(status) == 0
+    return time.monotonic() - started, sampler.peak, usage.ru_utime + usage.ru_stime
+
+
+def smart_case(scratch: Path, montage: "Montage", runs: int) -> None:
+    a, b = make_cut_sources(scratch)
+    project = montage.build_cut(a, b)
+    results: dict[str, list[tuple[float, int, float]]] = {"smart": [], "full": [], "direct": []}
+    modes = []
+    for _ in range(runs):  # alternate, so all three see the same machine load (smart last: uploads' previews done)
+        results["direct"].append(time_command(direct_cut_command(a, b, scratch / "direct-cut.mp4")))
+        results["full"].append(montage.render(project, "ultrafast", smart=False))
+        results["smart"].append(montage.render(project, "ultrafast", smart="auto"))
+        modes.append((montage.last["json"].get("render_mode"), montage.last["json"].get("smart_reason"),
+                      montage.last["json"].get("render_speed")))
+    print(f"cut-only timeline: {WIDTH}x{HEIGHT} {FPS} fps, 3 trims, 60 s; {runs} runs each, medians; "
+          f"smart json: {modes[-1]}")
+    walls = {name: statistics.median(run[0] for run in done) for name, done in results.items()}
+    cpus = {name: statistics.median(run[2] for run in done) for name, done in results.items()}
+    print(f"{'render':8} {'wall s':>8} {'cpu s':>8} {'full/this':>10} {'direct/this':>12}")
+    for name in ("smart", "full", "direct"):
+        print(f"{name:8} {walls[name]:8.2f} {cpus[name]:8.2f} {walls['full'] / walls[name]:10.2f} "
+              f"{walls['direct'] / walls[name]:12.2f}")
+    print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3, help="runs per preset (the median is reported)")
+    parser.add_argument("--case", choices=("overlay", "smart", "all"), default="all")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="montage-render-bench-"))
     montage = None
     try:
-        a, b = make_sources(scratch)
+        print(f"load average before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
         montage = Montage(scratch)
+        if args.case in ("smart", "all"):
+            smart_case(scratch, montage, args.runs)
+        if args.case == "smart":
+            return
+        a, b = make_sources(scratch)
         project = montage.build_timeline(a, b)
         mb = 1024 * 1024
         print(f"timeline: {WIDTH}x{HEIGHT} {FPS} fps, {SECONDS} s; {args.runs} runs each, medians")

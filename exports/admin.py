@@ -36,12 +36,14 @@ def _apply(request, queryset, service, verb: str) -> None:
 
 @admin.register(Export)
 class ExportAdmin(admin.ModelAdmin):
-    list_display = ["id", "project", "export_type", "status", "progress", "owner", "date_created", "date_updated"]
+    list_display = ["id", "project", "export_type", "status", "progress", "render_mode", "owner", "date_created",
+                    "date_updated"]
     list_filter = ["status", "export_type", "owner"]
     search_fields = ["project__name", "owner__username", "output"]
     # json is shown without an export's own cloud credentials, and not editable (they would be shown there).
     exclude = ["json"]
-    readonly_fields = ["owner", "output", "progress", "status", "json_shown", "attempts", "lease_owner",
+    readonly_fields = ["owner", "output", "progress", "status", "render_mode", "smart_reason", "render_speed",
+                       "json_shown", "attempts", "lease_owner",
                        "lease_expires", "queued_at", "started_at", "finished_at", "base_url", "date_created", "date_updated"]
     list_select_related = ["project", "owner"]
     raw_id_fields = ["project"]
@@ -50,3 +52,17 @@ class ExportAdmin(admin.ModelAdmin):
     @admin.display(description="json")
     def json_shown(self, export: Export) -> str:
         return format_html("<pre>{}</pre>", json.dumps(cloud.without_secrets(export.json), indent=2, sort_keys=True))
+
+    @admin.display(description="render mode")
+    def render_mode(self, export: Export) -> str:
+        """smart (the sources' frames copied, only those around cuts re-encoded) or full; blank before a render."""
+        return (export.json or {}).get("render_mode", "")
+
+    @admin.display(description="why smart or full")
+    def smart_reason(self, export: Export) -> str:
+        return (export.json or {}).get("smart_reason", "")
+
+    @admin.display(description="speed (× realtime)")
+    def render_speed(self, export: Export) -> str:
+        speed = (export.json or {}).get("render_speed")
+        return f"{speed:g}×" if isinstance(speed, (int, float)) else ""

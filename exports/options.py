@@ -12,6 +12,7 @@ import re
 from fractions import Fraction
 
 from exports.models import ExportType
+from exports.renderer.smart import smart_problem
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:b|bit|bits)?(?:/s|/sec|ps)?\s*$", re.IGNORECASE)
 _QUALITY = re.compile(r"^\s*(crf|cqp|qp)\s*[:= ]?\s*(\d+)\s*$", re.IGNORECASE)
@@ -111,6 +112,8 @@ def validate_overrides(overrides: dict) -> list[str]:
     for name in ("wave_color", "wave_background_color"):
         if name in overrides and not re.fullmatch(r"#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?", str(overrides[name])):
             problems.append(f"{name} must be a colour like #00ff00.")
+    if "smart" in overrides and smart_problem(overrides["smart"]):
+        problems.append(smart_problem(overrides["smart"]))
     if "preset" in overrides and overrides["preset"] not in X264_PRESETS:
         problems.append(f"preset must be one of {', '.join(X264_PRESETS)}.")
     return problems

@@ -152,7 +152,7 @@ def _render_into(project: Project, params: dict, workdir: Path, reporter: JobRep
     frame = min(params["frame_number"], max(timeline_frame_count(timeline), 1))
     timeline = project_timeline(project, output_for(export, project, start_frame=frame, end_frame=frame))
     rendered = workdir / f"frame{rendered_suffix}"
-    timeline = rasterise_vector_media(timeline, workdir=workdir)
+    timeline = rasterise_vector_media(timeline, workdir=workdir, owner=project.owner)
     run_render(build_render(timeline, output_path=str(rendered), workdir=str(workdir)), time_limit=FRAME_TIME_LIMIT,
                should_cancel=reporter.should_cancel)
     if fmt.ffmpeg_writes:

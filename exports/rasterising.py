@@ -20,9 +20,14 @@ from media_assets.fonts import font_file_paths
 from media_assets.svg import looks_like_svg, rasterise_svg, read_svg
 
 
-def rasterise_vector_media(timeline: Timeline, *, workdir: str | Path) -> Timeline:
-    """The timeline with every SVG its clips show or its effects read (a Mask's image) drawn to a PNG in `workdir`."""
-    drawer = _Drawer((timeline.output.width, timeline.output.height), Path(workdir))
+def rasterise_vector_media(timeline: Timeline, *, workdir: str | Path, owner=None) -> Timeline:
+    """The timeline with every SVG its clips show or its effects read (a Mask's image) drawn to a PNG in `workdir`.
+
+    Drawn with the fonts `owner` (the project's owner) may use, in bounded
+    children like every SVG (media_assets.bounded_work): a render worker is
+    no more exposed to a hostile title than a web thread.
+    """
+    drawer = _Drawer((timeline.output.width, timeline.output.height), Path(workdir), owner)
     clips = tuple(
         replace(clip, media=drawer.media(clip.media), effects=tuple(drawer.effect(effect) for effect in clip.effects))
         for clip in timeline.clips
@@ -34,8 +39,8 @@ def rasterise_vector_media(timeline: Timeline, *, workdir: str | Path) -> Timeli
 class _Drawer:
     """Draws each SVG once per render, with Montage's fonts (read when the first SVG needs them)."""
 
-    def __init__(self, box: tuple[int, int], workdir: Path):
-        self.box, self.workdir = box, workdir
+    def __init__(self, box: tuple[int, int], workdir: Path, owner):
+        self.box, self.workdir, self.owner = box, workdir, owner
         self.drawn: dict[str, Media] = {}
         self.fonts: list[str] | None = None
 
@@ -43,7 +48,7 @@ class _Drawer:
         if not (media.is_image and media.path and looks_like_svg(media.path)):
             return media
         if media.path not in self.drawn:
-            self.fonts = font_file_paths() if self.fonts is None else self.fonts
+            self.fonts = font_file_paths(owner=self.owner) if self.fonts is None else self.fonts
             target = self.workdir / f"vector{len(self.drawn) + 1}.png"
             self.drawn[media.path] = _draw(media, self.box, target, self.fonts)
         return self.drawn[media.path]

@@ -14,5 +14,15 @@ class MediaAssetsConfig(AppConfig):
 
         # The catalog's regex operator runs a guarded, time-limited function on SQLite.
         connection_created.connect(register_sqlite_functions, dispatch_uid="montage-sqlite-functions")
+
+        from media_assets.hooks import on_file_ingested
+        from media_assets.previews.services import previews_on_ingest
+
+        # Every new File gets its previews made in the background (media_assets.previews).
+        on_file_ingested(previews_on_ingest)
+
+        from media_assets.revocation import revocation_connect
+
+        revocation_connect()  # a shared viewer's derived files end with their access
         # Unfinished resumable uploads past their expiry are deleted by the job sweeper, in every worker.
         housekeeping_register("expired uploads", uploads_expire)

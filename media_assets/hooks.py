@@ -41,7 +41,7 @@ may run more than once in tests).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from django.db import models, transaction
 
@@ -93,4 +93,35 @@ def _run_file_ingested(file: "File", origin: IngestOrigin) -> None:
             callback(file, origin=origin)
         except Exception:  # a subscriber's failure is its own; the file is stored and recorded either way
             log.exception("file %s ingested (%s): the file_ingested callback %s failed", file.pk, origin,
+                          getattr(callback, "__qualname__", callback))
+
+
+# --- version_added: an asset stacked as the next version of another ------------------------------
+
+VersionAddedCallback = Callable[..., None]
+_version_added: list[VersionAddedCallback] = []
+
+
+def on_version_added(callback: VersionAddedCallback) -> VersionAddedCallback:
+    """Call `callback(asset, stack=[...])` after an asset is stacked as a new version (after commit).
+
+    `asset` is the new version (`media_assets.catalog.models.Asset`), `stack`
+    its stack in order, version 1 first. Notifications listen to it
+    (`version.added`).
+    """
+    if callback not in _version_added:
+        _version_added.append(callback)
+    return callback
+
+
+def announce_version_added(asset, *, stack: list) -> None:
+    transaction.on_commit(lambda: _run_version_added(asset, stack))
+
+
+def _run_version_added(asset, stack: list) -> None:
+    for callback in list(_version_added):
+        try:
+            callback(asset, stack=stack)
+        except Exception:  # a listener's failure is its own; the stack is saved either way
+            log.exception("asset %s stacked: the version_added callback %s failed", asset.pk,
                           getattr(callback, "__qualname__", callback))

@@ -46,6 +46,7 @@ from av.container import InputContainer
 from av.stream import Disposition
 from PIL import Image, UnidentifiedImageError
 
+from media_assets.bounded_work import raised_again
 from media_assets.media_info import no_audio
 from media_assets.svg import SvgRefused, describe_svg, looks_like_svg
 
@@ -108,6 +109,7 @@ EXIF_ORIENTATION = 0x0112
 EXIF_ORIENTATIONS_TURNED = frozenset({5, 6, 7, 8})
 
 
+@raised_again
 class NotMedia(ValueError):
     """The upload is not media Montage accepts; the message can be shown to the uploader."""
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from media_assets.cache import cached_media_path
 from media_assets.ingest import client_keys, media_probe, media_store, merged_json, probe_keys
 from media_assets.models import File
+from media_assets.previews.services import rendition_storage_names
 
 log = logging.getLogger("montage.media")
 
@@ -66,9 +67,10 @@ def storage_delete_after_commit(names: Iterable[str]) -> None:
 
 
 def file_delete(*, file: File) -> None:
-    name = file.media.name
+    """Delete the file; after commit its media and its previews' stored objects."""
+    names = [file.media.name, *rendition_storage_names([file.pk])]
     file.delete()
-    storage_delete_after_commit([name])
+    storage_delete_after_commit(names)
 
 
 def file_local_path(file: File) -> str:

@@ -4,8 +4,15 @@ Pillow and FFmpeg do not read SVG, so Montage reads it here: the XML is
 parsed with defusedxml (no entity declarations, no external DTDs), and an
 SVG is accepted only when it is self-contained. Anything that points
 outside the file (`<image href="/etc/...">`, `url(file:...)`, a CSS
-`@import`) is refused: resvg would otherwise load local files it names.
-Embedded `data:` images and in-document `#id` references are fine.
+`@import`, however escaped, or a DOCTYPE naming a DTD other than the W3C's
+SVG ones) is refused: resvg would otherwise load local files it names.
+Embedded `data:` images and in-document `#id` references are fine. What
+"points outside" means, and how much an SVG may cost to draw (elements
+after `<use>` expansion, filters), is `media_assets.svg_checks`.
+
+resvg runs in a bounded child process (`media_assets.bounded_work`: wall
+time, address space, a few at once), never in the caller's thread, after
+the cost check has passed on the parsed tree.
 
 Drawing uses resvg (a Rust renderer shipped as a wheel: no Cairo or other
 system library) with only the fonts it is given, never the machine's, so a
@@ -28,11 +35,12 @@ from pathlib import Path
 from typing import Any, Sequence
 from xml.etree.ElementTree import Element, ParseError
 
-import defusedxml.ElementTree as safe_xml
-import resvg_py
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 
+from media_assets.bounded_work import WorkBusy, WorkRefused, raised_again, run_bounded
 from media_assets.media_info import no_audio
+from media_assets.svg_checks import external_references, svg_cost_refusal
 
 #: SVGs are text; anything larger is not a title
 MAX_SVG_BYTES = 10 * 1024 * 1024
@@ -54,11 +62,19 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 #: CSS units in user units (px) at 96 dpi, as SVG defines them
 _UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-z]*)\s*$")
-_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
-_IMPORT = re.compile(r"@import", re.IGNORECASE)
+#: the DTDs a DOCTYPE may name (editors write them; nothing reads them)
+SVG_DTDS = frozenset({
+    "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd",
+    "http://www.w3.org/TR/2001/REC-SVG-20010904/DTD/svg10.dtd",
+    "http://www.w3.org/TR/2001/PR-SVG-20010719/DTD/svg10.dtd",
+    "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11-flat-20030114.dtd",
+    "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11-basic.dtd",
+    "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11-tiny.dtd",
+})
 _ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]")
 
 
+@raised_again
 class SvgRefused(ValueError):
     """The file is not an SVG Montage accepts; the message says why (shown to the uploader)."""
 
@@ -78,7 +94,9 @@ def parse_svg(data: bytes) -> Element:
     if len(data) > MAX_SVG_BYTES:
         raise SvgRefused(f"the SVG is larger than {MAX_SVG_BYTES // (1024 * 1024)} MiB")
     try:
-        root = safe_xml.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root = _parse_xml(data)
+    except SvgRefused:
+        raise
     except DefusedXmlException as error:
         raise SvgRefused("SVG files with entity declarations or external DTDs are not accepted") from error
     except (ParseError, ValueError) as error:
@@ -91,7 +109,23 @@ def parse_svg(data: bytes) -> Element:
             f"the SVG refers to files or URLs outside itself ({', '.join(sorted(outside)[:3])}); "
             "embed images as data: URLs"
         )
+    too_costly = svg_cost_refusal(root)
+    if too_costly:
+        raise SvgRefused(too_costly)
     return root
+
+
+def _parse_xml(data: bytes) -> Element:
+    """defusedxml's parser, also refusing a DOCTYPE that names a DTD other than the W3C's SVG ones."""
+    parser = DefusedXMLParser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
+
+    def doctype(name, system_id, public_id, has_internal_subset):
+        if system_id and system_id.strip() not in SVG_DTDS:
+            raise SvgRefused(f"the SVG's DOCTYPE names an outside file ({system_id[:100]}); remove the DOCTYPE")
+
+    parser.parser.StartDoctypeDeclHandler = doctype
+    parser.feed(data)
+    return parser.close()
 
 
 def read_svg(path: str | os.PathLike) -> tuple[bytes, Element]:
@@ -101,29 +135,6 @@ def read_svg(path: str | os.PathLike) -> tuple[bytes, Element]:
         raise SvgRefused(f"the SVG is larger than {MAX_SVG_BYTES // (1024 * 1024)} MiB")
     data = Path(path).read_bytes()
     return data, parse_svg(data)
-
-
-def external_references(root: Element) -> set[str]:
-    """Every reference in the document that points outside it."""
-    found = set()
-    for element in root.iter():
-        for name, value in element.attrib.items():
-            if name in ("href", XLINK_HREF) and not _is_internal(value):
-                found.add(value.strip())
-            for url in _URL.findall(value):
-                if not _is_internal(url):
-                    found.add(url)
-        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
-        if tag == "style" and element.text:
-            if _IMPORT.search(element.text):
-                found.add("@import")
-            found.update(url for url in _URL.findall(element.text) if not _is_internal(url))
-    return found
-
-
-def _is_internal(reference: str) -> bool:
-    value = reference.strip()
-    return value == "" or value.startswith("#") or value.lower().startswith("data:")
 
 
 def svg_size(root: Element) -> tuple[float, float]:
@@ -191,13 +202,31 @@ def rasterise_svg(
     width, height = fit_size(svg_size(root), box)
     font_files = shipped_font_files() if font_files is None else font_files
     try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SvgRefused("the SVG is not UTF-8 text") from error
+    try:
+        return run_bounded(
+            "media_assets.svg:draw_with_resvg", text, width, height, [str(path) for path in font_files],
+            default_family, fallback_family,
+        )
+    except WorkRefused as error:
+        raise SvgRefused(str(error)) from error
+
+
+def draw_with_resvg(text: str, width: int, height: int, font_files: list[str], default_family: str,
+                    fallback_family: str) -> bytes:
+    """resvg itself (run by `run_bounded` in the child): PNG bytes of `text` drawn at width x height."""
+    import resvg_py  # only the child needs it
+
+    try:
         return resvg_py.svg_to_bytes(
-            svg_string=data.decode("utf-8"),
+            svg_string=text,
             width=width,
             height=height,
             dpi=96.0,  # CSS units (in, mm, pt) as SVG defines them; resvg-py's default of 0 makes them invalid
             skip_system_fonts=True,
-            font_files=[str(path) for path in font_files],
+            font_files=font_files,
             font_family=default_family,
             sans_serif_family=fallback_family,
             serif_family=fallback_family,
@@ -205,8 +234,6 @@ def rasterise_svg(
             cursive_family=fallback_family,
             fantasy_family=fallback_family,
         )
-    except UnicodeDecodeError as error:
-        raise SvgRefused("the SVG is not UTF-8 text") from error
     except ValueError as error:
         raise SvgRefused(f"the SVG cannot be drawn ({error})") from error
 
@@ -217,7 +244,10 @@ def describe_svg(path: str | os.PathLike, *, max_image_pixels: int) -> dict[str,
     width, height = (max(1, round(side)) for side in svg_size(root))
     if width * height > max_image_pixels:
         raise SvgRefused(f"the SVG is {width}x{height} pixels, over the limit of {max_image_pixels:,} pixels")
-    rasterise_svg(data, (min(width, 64), min(height, 64)))  # proves resvg can draw it
+    try:
+        rasterise_svg(data, (min(width, 64), min(height, 64)))  # proves resvg can draw it
+    except WorkBusy as error:
+        raise SvgRefused(str(error)) from error
     fps = Fraction(30)
     seconds = 3600.0
     ratio = Fraction(width, height)

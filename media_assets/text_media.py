@@ -9,6 +9,9 @@ markup: `&`, `<` and `>` are XML-escaped, so replacing "Title" with
 "Q&A <live>" gives a valid title reading exactly that. The edited bytes
 are stored as new media (the old bytes are deleted after commit) and
 probed again; an edit that breaks the SVG is refused and nothing changes.
+The edited size is computed from the count before the text is built, so
+an edit that would outgrow the limit costs nothing (10,000 "Q" each
+replaced by 100,000 "R" would be a gigabyte).
 """
 
 from __future__ import annotations
@@ -50,6 +53,13 @@ def file_text_replace(*, file: File, search: str, replace: str) -> tuple[File, i
     count = text.count(needle)
     if count == 0:
         return file, 0
+    limit = TEXT_CODECS[codec]
+    edited_size = size + count * (len(replacement.encode("utf-8")) - len(needle.encode("utf-8")))
+    if edited_size > limit:
+        raise ValidationError({"replace": [
+            f"The edited file would be {edited_size:,} bytes, over the limit of {limit:,} bytes "
+            f"({count:,} replacements)."
+        ]})
     edited = text.replace(needle, replacement).encode("utf-8")
     upload = SimpleUploadedFile(posixpath.basename(file.media.name), edited, content_type="image/svg+xml")
     try:

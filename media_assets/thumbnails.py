@@ -93,6 +93,20 @@ def render_frame(
     return _encode(picture, pillow_format, quality), mime_type
 
 
+def still_picture(
+    path: str, probe: dict[str, Any], *, box: tuple[int, int], max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    font_files: Sequence[str] | None = None,
+) -> Image.Image:
+    """An image or SVG file as an upright RGB picture at least `box`'s size where it can be (previews' thumbnails).
+
+    EXIF orientation applied, transparency over black, the pixel limit of
+    uploads enforced; NotMedia when it cannot be read.
+    """
+    if probe.get("vcodec") == "svg":
+        return _svg_picture(path, box, font_files)
+    return _still_picture(path, max_image_pixels, box)
+
+
 def reencode(path: str, image_format: str, quality: int = 100) -> tuple[bytes, str]:
     """The image at `path` in another format (for formats ffmpeg cannot write): (bytes, MIME type)."""
     pillow_format, mime_type = _output_format(image_format)
@@ -119,8 +133,42 @@ def _still_picture(path: str, max_image_pixels: int, box: tuple[int, int]) -> Im
         # pixels. Square box: an EXIF quarter-turn may swap the sides afterwards.
         side = max(box)
         image.draft("RGB", (side, side))
-        upright = ImageOps.exif_transpose(image)
-        return _over_background(upright)
+        orientation = image.getexif().get(EXIF_ORIENTATION)
+        factor = max(image.size) // (2 * side)  # still twice the box: LANCZOS gets pixels to work with
+        picture = _reduced(image, factor) if factor >= 2 else _over_background(ImageOps.exif_transpose(image))
+    if factor >= 2 and orientation in _EXIF_TRANSPOSE:
+        picture = picture.transpose(_EXIF_TRANSPOSE[orientation])
+    return picture
+
+
+EXIF_ORIENTATION = 0x0112
+_EXIF_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+#: rows of the original shrunk at a time
+_STRIP_ROWS = 512
+
+
+def _reduced(image: Image.Image, factor: int) -> Image.Image:
+    """The image shrunk `factor` times, flattened over the background, made strip by strip.
+
+    Formats other than JPEG decode whole (4 bytes a pixel at most); Pillow's
+    own reduce() and resize() of a transparent image would then make a
+    premultiplied copy of all of it, doubling the peak (measured: 860 MB for
+    a 10000x10000 RGBA PNG, 430 MB strip by strip; docs/performance.md).
+    """
+    image.load()
+    width, height = image.size
+    transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    rows = factor * max(1, _STRIP_ROWS // factor)
+    result = Image.new("RGB", (-(-width // factor), -(-height // factor)), BACKGROUND)
+    for top in range(0, height, rows):
+        strip = image.crop((0, top, width, min(height, top + rows)))
+        strip = strip.convert("RGBA" if transparent else "RGB").reduce(factor)
+        result.paste(_over_background(strip), (0, top // factor))
+    return result
 
 
 def _svg_picture(path: str, box: tuple[int, int], font_files: Sequence[str] | None) -> Image.Image:

@@ -2,25 +2,19 @@
 
 * `exports.hooks.on_export_finished` → `export.completed` / `export.failed`, to the export's owner;
 * `sharing.hooks.on_share_viewed` → `share.viewed`, to the link's maker;
-* `review.hooks.on_review_event` (when the review app is installed) →
-  `comment.created`, `comment.resolved`, `comment.mentioned`, `version.added`,
-  to the users review names; `comment.mentioned` also emails them.
-
-Review's contract, since review sits below notifications and cannot call
-it: `review/hooks.py` offers `on_review_event(callback)` and calls
-`callback(event, user_ids=[...], payload={...})` after commit, with
-`event` one of the four names above and `payload` plain JSON.
+* `review.hooks.on_review_event` → `comment.created`, `comment.resolved`,
+  `comment.mentioned`, to the users review names; `comment.mentioned` also
+  emails them (review/hooks.py documents who is concerned by each);
+* `media_assets.hooks.on_version_added` → `version.added`, to the catalog's owner.
 """
 
 from __future__ import annotations
 
-import importlib
-
-from django.apps import apps
-
 from exports.hooks import on_export_finished
+from media_assets.hooks import on_version_added
 from notifications.events import event_publish
 from notifications.mail import mention_mail_send
+from review.hooks import on_review_event
 from sharing.hooks import on_share_viewed
 
 REVIEW_EVENTS = ("comment.created", "comment.resolved", "comment.mentioned", "version.added")
@@ -53,10 +47,15 @@ def review_event_notify(event: str, *, user_ids, payload: dict) -> None:
         mention_mail_send(user_ids=user_ids, payload=payload)
 
 
+def version_added_notify(asset, *, stack) -> None:
+    event_publish(event="version.added", user_ids=[asset.catalog.owner_id], payload={
+        "asset": {"id": asset.pk, "name": asset.name, "catalog": asset.catalog_id},
+        "version": len(stack), "stack": [member.pk for member in stack],
+    })
+
+
 def listen() -> None:
     on_export_finished(export_finished_notify)
     on_share_viewed(share_viewed_notify)
-    if apps.is_installed("review"):  # review lands in parallel; its hooks module then exists
-        hooks = importlib.import_module("review.hooks")
-        if hasattr(hooks, "on_review_event"):
-            hooks.on_review_event(review_event_notify)
+    on_review_event(review_event_notify)
+    on_version_added(version_added_notify)

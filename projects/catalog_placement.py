@@ -5,7 +5,9 @@ an asset's range as a Clip. Projects only place their own files, and a
 catalog's media belongs to no project, so the clip's File is a row of the
 project that points at the same stored bytes (nothing is copied); stored
 bytes are deleted only when no File row refers to them any more
-(media_assets.services.storage_delete_after_commit).
+(media_assets.services.storage_delete_after_commit). A row made for a user
+other than the file's owner records it as its `source`, so it ends with the
+owner's file or with the user's access to it (media_assets.revocation).
 """
 
 from __future__ import annotations
@@ -54,4 +56,5 @@ def project_file_for(file: File, *, project: Project, user) -> File:
     return File.objects.create(
         owner=user, project=project, media=file.media.name, json={**file.json, "catalog_file": file.pk},
         sha256=file.sha256,  # the same stored bytes
+        source=file if file.owner_id != user.pk else None,
     )

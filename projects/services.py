@@ -8,6 +8,7 @@ from django.db import transaction
 from config.jobs.machine import job_delete_for_target
 from config.jobs.models import job_target
 from media_assets.models import File
+from media_assets.previews.services import rendition_storage_names
 from media_assets.services import storage_delete_after_commit
 from projects.models import Project
 
@@ -38,6 +39,7 @@ def project_delete(*, project: Project) -> None:
     of the background jobs that worked on it (project thumbnails).
     """
     names = list(File.objects.filter(project=project).values_list("media", flat=True))
+    names += rendition_storage_names(File.objects.filter(project=project).values_list("id", flat=True))
     stored = [name for hook in PROJECT_STORAGE_HOOKS for name in hook(project.pk)]
     stored += job_delete_for_target(target=job_target(project))
     project_id = project.pk

@@ -14,8 +14,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from django.contrib.auth import get_user_model
+
 from media_assets.catalog.models import Asset
+from media_assets.timecode import timecode_object
 from review.access import readers_named
+from review.hooks import review_event_announce
 from review.models import Comment, CommentAttachment, CommentReaction
 
 log = logging.getLogger(__name__)
@@ -53,7 +57,29 @@ def comment_create(*, asset: Asset, text: str, author=None, guest_name: str | No
     comment.warnings = warnings
     log.info("comment %s created on asset %s by %s%s", comment.pk, asset.pk, author or f"guest {guest_name!r}",
              f" (reply to {parent.pk})" if parent else "")
+    _announce_created(comment)
     return comment
+
+
+def _event_payload(comment: Comment) -> dict:
+    """What a notification says about a note: plain JSON, read by notifications (and its mail)."""
+    asset = comment.asset
+    frame = timecode_object(comment.frame, asset.timecode_format) if comment.frame is not None else None
+    return {"comment": {"id": comment.pk, "text": comment.text, "frame": frame, "parent": comment.parent_id,
+                        "resolved": comment.resolved},
+            "asset": {"id": asset.pk, "name": asset.name, "catalog": asset.catalog_id},
+            "author": comment.author.get_username() if comment.author else comment.guest_name,
+            "url": f"/comments/{comment.pk}/"}
+
+
+def _announce_created(comment: Comment) -> None:
+    payload = _event_payload(comment)
+    actor = comment.author_id
+    concerned = [comment.asset.catalog.owner_id] + ([comment.parent.author_id] if comment.parent else [])
+    review_event_announce("comment.created", user_ids=concerned, actor_id=actor, payload=payload)
+    if comment.mentions:
+        mentioned = get_user_model().objects.filter(username__in=comment.mentions).values_list("pk", flat=True)
+        review_event_announce("comment.mentioned", user_ids=list(mentioned), actor_id=actor, payload=payload)
 
 
 @transaction.atomic
@@ -75,6 +101,9 @@ def comment_resolve(*, comment: Comment, user, resolved: bool) -> Comment:
     comment.resolved_at = timezone.now() if resolved else None
     comment.save(update_fields=["resolved", "resolved_by", "resolved_at", "date_updated"])
     log.info("comment %s %s by %s", comment.pk, "resolved" if resolved else "reopened", user)
+    if resolved:
+        review_event_announce("comment.resolved", user_ids=[comment.author_id], actor_id=getattr(user, "pk", None),
+                              payload=_event_payload(comment))
     return comment
 
 

@@ -22,6 +22,15 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def no_previews_on_ingest(settings):
+    """A server makes every new file's previews; tests not about previews do not (a job, ffmpeg per upload).
+
+    tests/previews/ and the storage previews test turn them back on.
+    """
+    settings.PREVIEWS_ON_INGEST = False
+
+
+@pytest.fixture(autouse=True)
 def isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.THUMBNAIL_CACHE_DIR = tmp_path / "thumbnails"

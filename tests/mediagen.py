@@ -58,3 +58,41 @@ def make_audio(path: Path, *, seconds: float = 2.0, frequency: int = 440, sample
         "-ac", "2", str(path),
     )
     return path
+
+
+#: frame-coded media: bit k of the frame's index is the luma of vertical stripe k (16 stripes)
+FRAME_CODE_BITS = 16
+
+
+def make_frame_coded_video(path: Path, *, rate: str = "30", seconds: float = 2.0, width: int = 320,
+                           height: int = 180, audio: bool = True) -> Path:
+    """Video whose every frame shows its own index as 16 black/white stripes (lossless H.264), at `rate`."""
+    code = f"16+219*mod(floor(N/pow(2\\,floor(X*{FRAME_CODE_BITS}/W)))\\,2)"
+    args = ["-f", "lavfi", "-i", f"color=black:size={width}x{height}:rate={rate}:duration={seconds},"
+            f"geq=lum='{code}':cb=128:cr=128"]
+    if audio:
+        args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={seconds}"]
+    args += ["-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p"]
+    if audio:
+        args += ["-c:a", "aac", "-ac", "2", "-shortest"]
+    _ffmpeg(*args, str(path))
+    return path
+
+
+def frame_indices(path: Path) -> list[int]:
+    """The index each decoded frame of a frame-coded video shows (PyAV), in presentation order."""
+    import av
+
+    indices = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            gray = frame.reformat(format="gray")
+            row = bytes(gray.planes[0])[: gray.planes[0].line_size]  # the first line is enough: stripes are vertical
+            stripe = gray.width / FRAME_CODE_BITS
+            index = 0
+            for bit in range(FRAME_CODE_BITS):
+                x = int(stripe * bit + stripe / 2)
+                if row[x] > 128:
+                    index |= 1 << bit
+            indices.append(index)
+    return indices

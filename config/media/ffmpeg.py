@@ -86,11 +86,14 @@ def run_ffmpeg(
     should_cancel: Callable[[], bool] | None = None,
     time_limit: float | None = None,
     poll_interval: float = 0.25,
+    pass_fds: Sequence[int] = (),
 ) -> FfmpegResult:
     """Run `ffmpeg <args>` to the end; raise an `FfmpegError` subclass unless it exits 0.
 
     `on_progress` gets 0–99.9 while running (when it changes, or at least
-    every second) and 100.0 once ffmpeg succeeded.
+    every second) and 100.0 once ffmpeg succeeded. `pass_fds` are file
+    descriptors ffmpeg inherits (an output `pipe:<fd>`, e.g. audio samples
+    read by the caller while it runs; stdout carries the progress).
     """
     binary = ffmpeg_binary()
     argv = [binary, "-progress", "pipe:1", "-nostats", *args]
@@ -98,7 +101,7 @@ def run_ffmpeg(
     try:
         process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True, preexec_fn=_die_with_parent(), close_fds=True,
+            start_new_session=True, preexec_fn=_die_with_parent(), close_fds=True, pass_fds=tuple(pass_fds),
         )
     except OSError as error:
         raise FfmpegNotStarted(f"ffmpeg could not be started ({binary}): {error.strerror or error}.") from None

@@ -65,3 +65,8 @@ WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=15.0)
 
 # How long a request waits for a worker to render a project thumbnail (stored in the media storage).
 PREVIEW_WAIT_SECONDS = env.float("PREVIEW_WAIT_SECONDS", default=30.0)
+
+# Previews of every File (media_assets.previews): made on ingest by a worker on the `previews` queue.
+PREVIEWS_ON_INGEST = env.bool("PREVIEWS_ON_INGEST", default=True)
+# The frame video thumbnails show, as a fraction of the duration.
+PREVIEW_THUMBNAIL_AT = env.float("PREVIEW_THUMBNAIL_AT", default=0.1)

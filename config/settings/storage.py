@@ -109,7 +109,20 @@ MONTAGE_AZURE_CONTAINERS = env.list("MONTAGE_AZURE_CONTAINERS", default=[])
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
+# A thumbnail of a 100-megapixel image peaks at 630 MB of address space in its
+# bounded child (measured, docs/performance.md "Bounded media work"): within
+# MEDIA_WORK_MEMORY_LIMIT with a third to spare, so the two limits go together.
 MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=100_000_000)
+# Drawing SVGs and decoding images for thumbnails runs in child processes
+# (media_assets.bounded_work): wall time, address space, how many at once per
+# server process, and how long a request waits for a free slot (then a 503).
+MEDIA_WORK_TIME_LIMIT = env.float("MEDIA_WORK_TIME_LIMIT", default=20.0)
+MEDIA_WORK_MEMORY_LIMIT = env.int("MEDIA_WORK_MEMORY_LIMIT", default=1024 * 1024 * 1024)
+MEDIA_WORK_CONCURRENCY = env.int("MEDIA_WORK_CONCURRENCY", default=2)
+MEDIA_WORK_QUEUE_WAIT = env.float("MEDIA_WORK_QUEUE_WAIT", default=30.0)
+# Fonts a user may add to /info/fonts/ (global ones are added by staff in the admin).
+MONTAGE_FONTS_PER_USER = env.int("MONTAGE_FONTS_PER_USER", default=50)
+MONTAGE_FONT_MAX_BYTES = env.int("MONTAGE_FONT_MAX_BYTES", default=20 * 1024 * 1024)
 THUMBNAIL_CACHE_DIR = DATA_DIR / "cache" / "thumbnails"
 
 # Static files are served by WhiteNoise straight from the installed apps, so

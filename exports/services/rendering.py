@@ -41,6 +41,7 @@ from exports.services.attempts import (
     settle,
     write_if_mine,
 )
+from exports.services.smart_rendering import export_json_record, export_render_smart
 from media_assets.cache import cached_media_path
 from media_assets.storage import stored_size
 
@@ -104,11 +105,15 @@ def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:
     """Run ffmpeg: (rendered file, seconds of output), or None after recording a failure."""
     reporter = JobReporter(EXPORT_JOB, export.pk)
     try:
-        timeline = rasterise_vector_media(build_timeline(export), workdir=workdir)
+        timeline = rasterise_vector_media(build_timeline(export), workdir=workdir, owner=export.project.owner)
         target = workdir / f"render{output_extension(export)}"
+        started = time.monotonic()
         plan = build_render(timeline, output_path=str(target), workdir=str(workdir))
-        result = run_render(plan, on_progress=reporter.progress, should_cancel=reporter.should_cancel,
-                            time_limit=_time_limit(export))
+        smart = export_render_smart(export=export, timeline=timeline, target=target, workdir=workdir / "smart",
+                                    reporter=reporter, time_limit=_time_limit(export))
+        if smart is None:
+            run_render(plan, on_progress=reporter.progress, should_cancel=reporter.should_cancel,
+                       time_limit=max(1.0, _time_limit(export) - (time.monotonic() - started)))
     except RenderCancelled:
         finish_failed(export, "cancelled")
         log.info("export %s cancelled", export.pk)
@@ -125,7 +130,9 @@ def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:
         finish_failed(export, str(error))
         log.warning("export %s failed: %s", export.pk, error)
         return None
-    log.debug("export %s ffmpeg finished in %.1f s", export.pk, result.wall_seconds)
+    wall = time.monotonic() - started
+    export_json_record(export=export, render_speed=round(plan.duration / wall, 2) if wall else None)
+    log.debug("export %s rendered in %.1f s", export.pk, wall)
     if export.export_type == ExportType.IMAGE_SEQUENCE:
         return _zip_folder(target, workdir / "frames.zip"), plan.duration
     return target, plan.duration

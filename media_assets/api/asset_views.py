@@ -36,6 +36,7 @@ from media_assets.api.asset_errors import Conflict, PreconditionFailed
 from media_assets.api.asset_history import history_by_asset, history_of_asset, history_page_response
 from media_assets.api.asset_requests import AssetBulkPatchSerializer, SearchSerializer
 from media_assets.api.asset_serializers import AssetSerializer, HistoryEntrySerializer
+from media_assets.api.preview_views import PreviewActionsMixin
 from media_assets.api.serializers import ThumbnailSerializer
 from media_assets.api.views import stream_media
 from media_assets.catalog import services
@@ -96,8 +97,9 @@ def etag_matches(header: str, etag: str) -> bool:
     update=extend_schema(description="Replace an asset's fields. A stale If-Match is a 412."),
     partial_update=extend_schema(description="Change some of an asset's fields. A stale If-Match is a 412."),
     destroy=extend_schema(description="Delete an asset (409 while a sequence uses it). A stale If-Match is a 412."),
+    preview=extend_schema(operation_id="assets_preview_retrieve"),
 )
-class AssetViewSet(SharedModelViewSet):
+class AssetViewSet(PreviewActionsMixin, SharedModelViewSet):
     """Catalog entries: clips, subclips, stills, audio, sequences…, with timecodes, markers and user fields."""
 
     queryset = Asset.objects.all()
@@ -109,6 +111,10 @@ class AssetViewSet(SharedModelViewSet):
     pagination_class = AssetPagination
     list_actions = frozenset({"list", "search"})
     read_actions = frozenset({"search"})
+    preview_basename = "asset"
+
+    def preview_file(self, asset):
+        return asset.file
 
     # -- what is loaded -------------------------------------------------------------
 

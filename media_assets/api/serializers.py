@@ -9,6 +9,7 @@ from config.api.fields import OwnedRelatedField
 from config.api.serializers import OwnedSerializer
 from media_assets import cloud, imports
 from media_assets.models import File
+from media_assets.previews.services import preview_status_of
 from media_assets.storage import StorageBackend
 from config.media.image_formats import IMAGE_FORMATS
 
@@ -34,11 +35,18 @@ class FileSerializer(OwnedSerializer):
     action_names = ["copy", "download", "storage", "text-replace", "thumbnail"]
     media = MediaFileField(required=False, allow_null=True, allow_empty_file=False)
     project = OwnedRelatedField(Project, "project-detail")
+    previews = serializers.HyperlinkedIdentityField(view_name="file-previews", read_only=True)
+    preview_status = serializers.SerializerMethodField(help_text=(
+        "ready, failed, processing, or none: the overall status of the previews (see `previews`)."))
 
     class Meta:
         model = File
-        fields = ["url", "id", "media", "project", "actions", "json", "sha256", "date_created", "date_updated"]
+        fields = ["url", "id", "media", "project", "actions", "json", "sha256", "previews", "preview_status",
+                  "date_created", "date_updated"]
         read_only_fields = ["sha256"]
+
+    def get_preview_status(self, instance) -> str:
+        return preview_status_of(instance)
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("media"):

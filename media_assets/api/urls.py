@@ -11,8 +11,9 @@ from config.api.routes import COLLECTION, ITEM
 from media_assets.api.asset_versions import AssetVersionsViewSet
 from media_assets.api.asset_views import AssetViewSet
 from media_assets.api.catalog_views import CatalogViewSet, MetadataFieldViewSet, SmartFolderViewSet
-from media_assets.api.fonts import FontsThumbnailView, FontsView
+from media_assets.api.fonts import FontDetailView, FontsThumbnailView, FontsView
 from media_assets.api.marker_views import MarkerViewSet
+from media_assets.api.preview_views import sibling_routes
 from media_assets.api.upload_views import UploadCreateView, UploadDetailView
 from media_assets.api.views import FileViewSet, MediaView
 
@@ -28,6 +29,7 @@ def register(router) -> None:
 urlpatterns = [
     path("info/fonts/", FontsView.as_view(), name="info-fonts"),
     path("info/fonts/thumbnail/", FontsThumbnailView.as_view(), name="info-fonts-thumbnail"),
+    path("info/fonts/<int:pk>/", FontDetailView.as_view(), name="info-font-detail"),
     # the project's files: a route under /projects/, but the resource is a File (the path names no model)
     path("projects/<int:parent_pk>/files/", FileViewSet.as_view(COLLECTION), name="project-files"),
     path("catalogs/<int:parent_pk>/assets/", AssetViewSet.as_view(COLLECTION), name="catalog-assets"),
@@ -42,4 +44,7 @@ urlpatterns = [
     path("uploads/", UploadCreateView.as_view(), name="upload-list"),
     path("uploads/<int:pk>/", UploadDetailView.as_view(), name="upload-detail"),
     re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),
+    # a sprite track's relative cue URLs (sprite.jpg#xywh=…), resolved against the track's URL
+    *sibling_routes("files", FileViewSet, "file"),
+    *sibling_routes("assets", AssetViewSet, "asset"),
 ]

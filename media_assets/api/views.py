@@ -5,7 +5,7 @@ import posixpath
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from config.api.streaming import stream_file
 from config.api.viewsets import OwnedModelViewSet
 from media_assets import cloud, services
 from media_assets.api.actions import FileActionsMixin
+from media_assets.api.preview_views import PreviewActionsMixin
 from media_assets.api.serializers import (
     FileSerializer,
     Project,
@@ -28,6 +29,7 @@ from media_assets.filters import FileFilter
 from media_assets.imports import file_import
 from media_assets.ingest import file_ingest
 from media_assets.models import File
+from media_assets.previews.services import with_preview_counts
 from media_assets.storage import open_stored, signed_url, storage_used
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY, description="The bytes.")
@@ -47,7 +49,8 @@ def storage_response(request, measure) -> Response:
     return Response(StorageResponseSerializer({"backend": backend, "storage": measure(backend)}).data)
 
 
-class FileViewSet(FileActionsMixin, OwnedModelViewSet):
+@extend_schema_view(preview=extend_schema(operation_id="files_preview_retrieve"))
+class FileViewSet(FileActionsMixin, PreviewActionsMixin, OwnedModelViewSet):
     """Media files (video, audio, images). Upload with multipart field `media`, or import from `json.url`
     (http/https, an S3 key with `json.bucket`, an Azure blob with `json.container`, a server path);
     `json` holds the probe."""
@@ -58,6 +61,10 @@ class FileViewSet(FileActionsMixin, OwnedModelViewSet):
     ordering_fields = ["id", "date_created", "date_updated"]
     parent_field = "project"
     parent_model = Project
+    preview_basename = "file"
+
+    def get_queryset(self):
+        return with_preview_counts(super().get_queryset())
 
     def perform_create(self, serializer):
         data = serializer.validated_data

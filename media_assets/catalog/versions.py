@@ -15,6 +15,7 @@ import logging
 
 from django.db import transaction
 
+from media_assets.hooks import announce_version_added
 from media_assets.catalog.models import Asset
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def version_add(*, asset: Asset, new: Asset) -> list[Asset]:
     members.append(new)
     _renumber(members)
     log.info("asset %s stacked as version %s of stack %s", new.pk, len(members), members[0].pk)
+    announce_version_added(new, stack=members)
     return members
 
 

@@ -55,7 +55,7 @@ class TitleSerializer(serializers.Serializer):
         return value
 
     def validate_font_name(self, value: str) -> str:
-        families = font_family_names()
+        families = font_family_names(owner=self.context["request"].user)
         match = next((family for family in families if family.lower() == value.strip().lower()), None)
         if match is None:
             raise serializers.ValidationError(f"The font {value!r} is not installed; installed: {', '.join(families)}.")
@@ -80,7 +80,7 @@ class ProjectTitleActions(OwnedActionsViewSet):
     def title(self, request, pk=None):
         """Make an SVG title File from a shipped template and add it to the project."""
         project = self.get_object()
-        params = TitleSerializer(data=request.data)
+        params = TitleSerializer(data=request.data, context={"request": request})
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
         template = data.pop("template")

@@ -36,6 +36,7 @@ from media_assets.ingest import PROBE_KEYS, file_ingest, path_probe
 from media_assets.local_files import LocalMedia
 from media_assets.models import File
 from media_assets.probe import NotMedia
+from media_assets.previews.services import rendition_storage_names
 from media_assets.services import storage_delete_after_commit
 from projects.interchange.archive import ExtractedArchive, extract_archive, refused
 from projects.interchange.osp import PROJECT_JSON_KEYS, plan_from_osp
@@ -128,6 +129,7 @@ def _replace_contents(project: Project, owner, plan: LoadPlan, sources: dict[str
     with media_written() as written, transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         old = list(File.objects.filter(project=project))
+        old_previews = rendition_storage_names(file.pk for file in old)  # before the rows cascade away
         files = {planned.key: _create_file(planned, sources[planned.key], project, owner, written) for planned in plan.files}
         Clip.objects.filter(project=project).delete()
         Effect.objects.filter(project=project).delete()
@@ -147,7 +149,7 @@ def _replace_contents(project: Project, owner, plan: LoadPlan, sources: dict[str
         kept = {key: value for key, value in (project.json or {}).items() if key not in PROJECT_JSON_KEYS}
         project.json = {**kept, **plan.project_json}
         project.save()
-        storage_delete_after_commit([file.media.name for file in old])
+        storage_delete_after_commit([*(file.media.name for file in old), *old_previews])
 
 
 def _create_file(planned: PlannedFile, source: _Source, project: Project, owner, written: list[str]) -> File:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('media_assets', '0004_asset_version_stacks'),
+        ('media_assets', '0007_file_source'),
     ]
 
     operations = [
