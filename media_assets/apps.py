@@ -8,7 +8,9 @@ class MediaAssetsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from config.jobs.registry import housekeeping_register
         from media_assets.query.lookups import register_sqlite_functions
+        from media_assets.resumable.services import uploads_expire
 
         # The catalog's regex operator runs a guarded, time-limited function on SQLite.
         connection_created.connect(register_sqlite_functions, dispatch_uid="montage-sqlite-functions")
@@ -22,3 +24,5 @@ class MediaAssetsConfig(AppConfig):
         from media_assets.revocation import revocation_connect
 
         revocation_connect()  # a shared viewer's derived files end with their access
+        # Unfinished resumable uploads past their expiry are deleted by the job sweeper, in every worker.
+        housekeeping_register("expired uploads", uploads_expire)

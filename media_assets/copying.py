@@ -69,7 +69,7 @@ def file_copy(*, file: File, owner, project=None, name: str | None = None, writt
         client["name"] = name
     client.update(extra_json or {})
     clone = file_ingest(
-        source=StoredMedia(file.media.name), owner=owner, project=project if project is not None else file.project,
+        source=StoredMedia(file.media.name, sha256=file.sha256), owner=owner, project=project if project is not None else file.project,
         name=_copy_file_name(name, posixpath.basename(file.media.name) or "media"), json=client,
         probe=probe_keys(original), origin=IngestOrigin.COPY, written=written,
     )

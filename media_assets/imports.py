@@ -38,6 +38,7 @@ from django.utils.text import get_valid_filename
 
 from media_assets import cloud
 from media_assets.hooks import IngestOrigin
+from media_assets.hashing import HashingWriter
 from media_assets.ingest import file_ingest
 from media_assets.local_files import LocalMedia
 from media_assets.models import File
@@ -204,8 +205,9 @@ def file_import(*, owner, project, source: ImportSource, client_json: dict) -> F
     limit = settings.MEDIA_IMPORT_MAX_BYTES
     deadline = time.monotonic() + settings.MEDIA_IMPORT_TIMEOUT
     with _temporary_file() as handle:
+        hashing = HashingWriter(handle)  # the download is hashed as it is written: no second read
         try:
-            hint = source.fetch(handle, limit=limit, deadline=deadline)
+            hint = source.fetch(hashing, limit=limit, deadline=deadline)
         except ImportRefused as error:
             raise refusal(str(error)) from None
         handle.flush()
@@ -214,6 +216,7 @@ def file_import(*, owner, project, source: ImportSource, client_json: dict) -> F
         handle.seek(0)
         name = _file_name(client_json.get("name"), hint)
         media = LocalMedia(handle, name=name, path=handle.name, movable=True)
+        media.sha256 = hashing.hexdigest()
         try:
             return file_ingest(source=media, owner=owner, project=project, json=stored_json,
                                origin=IngestOrigin.IMPORT)

@@ -19,6 +19,10 @@ copies of the caller's stored files). Its steps, always in this order:
    read whole: an upload or a local file through the File's `media`
    field (local storage moves a temporary file into place), a copy from
    storage to storage (`StoredMedia`).
+   **Hash** them on the way (media_assets.hashing): a source that was
+   hashed as it arrived (an upload, an import) carries its `sha256`, a
+   copy its original's; any other source is stored through a hashing
+   reader, so the read that stores the bytes is the one that hashes them.
 3. **Record** the row: `json` is the client's keys, then the probe's
    (they win), then `path`, the stored name (never a server path). If the
    row cannot be saved the stored object is deleted again, or left to the
@@ -39,6 +43,7 @@ from django.core.files import File as DjangoFile
 from django.core.files.storage import default_storage
 
 from media_assets.cache import cached_media_path
+from media_assets.hashing import HashingReader, path_sha256
 from media_assets.hooks import IngestOrigin, announce_file_ingested
 from media_assets.local_files import upload_local_path
 from media_assets.models import File, media_upload_to
@@ -58,9 +63,10 @@ PROBE_KEYS = frozenset(
 
 @dataclass(frozen=True)
 class StoredMedia:
-    """Bytes already in the media storage under `name`: what a copy is made from."""
+    """Bytes already in the media storage under `name`: what a copy is made from (with their hash, when known)."""
 
     name: str
+    sha256: str = ""
 
 
 MediaSource = DjangoFile | StoredMedia
@@ -101,23 +107,45 @@ def merged_json(client_json: dict, probe: dict, name: str) -> dict:
 # --- storing ------------------------------------------------------------------------------------
 
 
-def storage_copy(name: str, *, target_name: str) -> str:
-    """Copy stored bytes to (a free name near) `target_name`, streamed; the name used."""
+def storage_copy(name: str, *, target_name: str) -> tuple[str, str | None]:
+    """Copy stored bytes to (a free name near) `target_name`, streamed; the name used and the bytes' SHA-256
+    (None when the backend did not read them in one pass)."""
     try:
-        source, _size = open_stored(name)  # ranged reads on S3/Azure: never the whole object at once
+        source, size = open_stored(name)  # ranged reads on S3/Azure: never the whole object at once
     except (FileNotFoundError, OSError) as error:
         raise ValidationError({"detail": [f"The media {posixpath.basename(name)} is missing from storage."]}) from error
     with source:
-        return default_storage.save(target_name, DjangoFile(source, name=posixpath.basename(target_name)))
+        reader = HashingReader(source)
+        stored = default_storage.save(target_name, DjangoFile(reader, name=posixpath.basename(target_name)))
+    return stored, reader.hexdigest() if reader.complete(size) else None
 
 
 def media_store(file: File, source: MediaSource, *, name: str) -> str:
-    """Stream the bytes into storage under the name `file`'s media field gives `name`; the stored name."""
+    """Stream the bytes into storage under the name `file`'s media field gives `name`; the stored name.
+
+    Sets `file.sha256`: the source's own hash when it came with one, else
+    the hash of the bytes as the storage read them.
+    """
+    known = getattr(source, "sha256", "") or ""
     if isinstance(source, StoredMedia):
-        file.media.name = storage_copy(source.name, target_name=media_upload_to(file, name))
-    else:
+        file.media.name, hashed = storage_copy(source.name, target_name=media_upload_to(file, name))
+        file.sha256 = known or hashed or ""
+    elif known:
         file.media.save(name, source, save=False)
+        file.sha256 = known
+    else:
+        reader = HashingReader(source.file)
+        size = source.size
+        source.seek(0)
+        file.media.save(name, DjangoFile(reader, name=source.name), save=False)
+        file.sha256 = reader.hexdigest() if reader.complete(size) else _reread_sha256(source)
     return file.media.name
+
+
+def _reread_sha256(source: DjangoFile) -> str:
+    """The hash of a source the storage did not read in one pass (rare: a backend that skips around)."""
+    with upload_local_path(source) as path:
+        return path_sha256(path)
 
 
 def _source_name(source: MediaSource) -> str:
@@ -164,7 +192,7 @@ def file_ingest(*, source: MediaSource, owner, project=None, name: str | None = 
         if written is None:
             default_storage.delete(stored)
         raise
-    log.info("file %s ingested (%s): %s %s, %s bytes", file.pk, origin, probe.get("media_type"), stored,
-             probe.get("file_size"))
+    log.info("file %s ingested (%s): %s %s, %s bytes, sha256 %s", file.pk, origin, probe.get("media_type"), stored,
+             probe.get("file_size"), file.sha256 or "unknown")
     announce_file_ingested(file, origin=origin)
     return file

@@ -25,6 +25,8 @@ class File(OwnedModel):
         help_text="Another user's file whose bytes this row shows (a shared catalog asset placed on a timeline); "
                   "deleting it, or losing access to it, deletes this row (media_assets.revocation).",
     )
+    sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True,
+                              help_text="The SHA-256 of the media's bytes, hashed as they arrived (media_assets.hashing).")
 
     class Meta(OwnedModel.Meta):
         indexes = [models.Index(fields=["owner", "project"])]
@@ -81,3 +83,4 @@ from media_assets.catalog.models import (  # noqa: E402,F401
     SmartFolderShare,
 )
 from media_assets.previews.models import Rendition, RenditionStatus  # noqa: E402,F401
+from media_assets.resumable.models import Upload  # noqa: E402,F401

@@ -55,5 +55,6 @@ def project_file_for(file: File, *, project: Project, user) -> File:
         return existing
     return File.objects.create(
         owner=user, project=project, media=file.media.name, json={**file.json, "catalog_file": file.pk},
+        sha256=file.sha256,  # the same stored bytes
         source=file if file.owner_id != user.pk else None,
     )

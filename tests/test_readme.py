@@ -10,7 +10,8 @@ What runs, and how:
   with `set -euo pipefail`, in a scratch folder holding the media the
   README names (`intro.mp4`, `interview.mov`, made here with ffmpeg). Two
   substitutions, both said in the README: `THE-PASSWORD` becomes the printed
-  password, `http://127.0.0.1:8000` the server's address.
+  password, `http://127.0.0.1:8000` the server's address. `python` is the
+  virtualenv's (the test run's own interpreter).
 - Indented blocks are never run: they are commands to start a server
   (`./scripts/serve`, `./scripts/test`, the webhook receiver set-up) or
   sample output.
@@ -197,7 +198,9 @@ def session_folder(tmp_path) -> Path:
 
 
 def run_session(script: str, folder: Path, *, timeout: float = SESSION_TIMEOUT, checked_curl: bool = True):
-    path = f"{folder.parent / 'bin'}{os.pathsep}{os.environ['PATH']}" if checked_curl else os.environ["PATH"]
+    # `python` in a session is the virtualenv's (the resumable-upload snippet's tuspy is installed there)
+    venv = f"{Path(sys.executable).parent}{os.pathsep}"
+    path = f"{folder.parent / 'bin'}{os.pathsep}{venv}{os.environ['PATH']}" if checked_curl else os.environ["PATH"]
     env = {**os.environ, "PATH": path}
     return subprocess.run(["bash", "-c", script], cwd=folder, env=env, capture_output=True, text=True,
                           timeout=timeout)

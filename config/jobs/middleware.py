@@ -4,7 +4,8 @@ django_dramatiq builds the broker, with this middleware, while the apps
 load, before any model exists: the machine is imported only when a worker
 boots. An in-process broker (StubBroker) starts empty, so at boot every
 pending job is sent again; then `job_sweep` runs every
-RENDER_SWEEP_SECONDS until the worker shuts down.
+RENDER_SWEEP_SECONDS until the worker shuts down, followed by each app's
+registered housekeeping (config.jobs.registry.housekeeping_register).
 """
 
 from __future__ import annotations
@@ -41,11 +42,16 @@ class JobSweeper(dramatiq.Middleware):
 
     def _loop(self):
         from config.jobs.machine import job_sweep
+        from config.jobs.registry import housekeeping_tasks
 
         while not self._stop.wait(settings.RENDER_SWEEP_SECONDS):
             try:
                 job_sweep()
             except Exception:  # the sweeper must outlive a database hiccup; say what happened
                 log.exception("job sweep failed")
-            finally:
-                close_old_connections()
+            for name, task in housekeeping_tasks().items():
+                try:
+                    task()
+                except Exception:
+                    log.exception("housekeeping %s failed", name)
+            close_old_connections()

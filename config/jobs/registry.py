@@ -59,3 +59,21 @@ def job_kind(name: str) -> JobKind:
 
 def job_kinds() -> list[JobKind]:
     return list(_KINDS.values())
+
+
+# --- housekeeping: cleaning that is not a job -----------------------------------------------
+
+_HOUSEKEEPING: dict[str, Callable[[], object]] = {}
+
+
+def housekeeping_register(name: str, task: Callable[[], object]) -> None:
+    """A cleaning task the sweeper runs on every pass beside `job_sweep` (e.g. expired uploads).
+
+    An app registers it from its own code (its AppConfig.ready or tasks.py);
+    the machine knows no app. A task must be cheap when there is nothing to do.
+    """
+    _HOUSEKEEPING[name] = task
+
+
+def housekeeping_tasks() -> dict[str, Callable[[], object]]:
+    return dict(_HOUSEKEEPING)

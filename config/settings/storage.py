@@ -140,3 +140,15 @@ MONTAGE_MAX_UPLOAD_BYTES = env.int("MONTAGE_MAX_UPLOAD_BYTES", default=50 * 1024
 
 # A review comment's attachment (a reference still, a PDF of notes): refused above this size.
 REVIEW_ATTACHMENT_MAX_BYTES = env.int("REVIEW_ATTACHMENT_MAX_BYTES", default=100 * 1024**2)
+
+# Upload handlers that hash each uploaded file's bytes as they arrive (media_assets.hashing):
+# the File's sha256 without reading the bytes a second time.
+FILE_UPLOAD_HANDLERS = [
+    "media_assets.hashing.HashingMemoryFileUploadHandler",
+    "media_assets.hashing.HashingTemporaryFileUploadHandler",
+]
+
+# Resumable (tus) uploads: where their bytes wait until the upload is complete, and how long an
+# unfinished one is kept (the job sweeper deletes expired ones).
+MONTAGE_UPLOAD_DIR = env.str("MONTAGE_UPLOAD_DIR", default=str(DATA_DIR / "uploads"))
+MONTAGE_UPLOAD_EXPIRES_SECONDS = env.int("MONTAGE_UPLOAD_EXPIRES_SECONDS", default=24 * 3600)

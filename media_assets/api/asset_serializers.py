@@ -99,6 +99,8 @@ class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
     source_media = serializers.SerializerMethodField()
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     actions = serializers.SerializerMethodField()
+    sha256 = serializers.SerializerMethodField()
+    duplicate_of = serializers.SerializerMethodField()
     version_number = serializers.IntegerField(read_only=True, help_text="Its place in its version stack (1, 2, …).")
     is_head = serializers.BooleanField(read_only=True, help_text="The highest version of its stack.")
     versions = serializers.SerializerMethodField(help_text="Its version stack, in order.")
@@ -108,13 +110,14 @@ class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
         model = Asset
         fields = [
             "url", "id", "catalog", "type", "name", "notes", "tape", "bin", "status", "clipref", "recorded_date",
-            "file", "media", "import_from", "source", "source_media", "fmt", "fps", "user_fields", "markers", "seq_items", "history",
-            "version", "created_by", "actions", "date_created", "date_updated",
+            "file", "media", "import_from", "source", "source_media", "sha256", "duplicate_of", "fmt", "fps", "user_fields",
+            "markers", "seq_items", "history", "version", "created_by", "actions", "date_created", "date_updated",
             "version_number", "is_head", "versions", "source_export",
         ]
         order = [
             "url", "id", "catalog", "type", "name", "notes", "tape", "bin", "status", "clipref", "recorded_date",
-            "file", "media", "import_from", "source", "source_media", "fmt", "fps", "in", "out", "in2", "out2", "duration",
+            "file", "media", "import_from", "source", "source_media", "sha256", "duplicate_of", "fmt", "fps", "in", "out",
+            "in2", "out2", "duration",
             "media_start", "media_end", "poster", "user_fields", "markers", "seq_items", "history", "version",
             "version_number", "is_head", "versions", "source_export", "created_by", "actions", "date_created", "date_updated",
         ]
@@ -155,6 +158,17 @@ class AssetSerializer(AssetRangeChecks, serializers.HyperlinkedModelSerializer):
             "width": probe.get("width"), "height": probe.get("height"),
             "video_format": probe.get("vcodec", ""), "audio_format": probe.get("acodec", ""),
         }
+
+    @extend_schema_field({"type": "string", "nullable": True, "description": "The SHA-256 of the asset's media."})
+    def get_sha256(self, asset):
+        return (asset.file.sha256 or None) if asset.file is not None else None
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True,
+                          "description": "The asset of this catalog that already held the same bytes when this one came."})
+    def get_duplicate_of(self, asset):
+        if asset.duplicate_of_id is None:
+            return None
+        return fast_url(self.context.get("request"), "asset-detail", pk=asset.duplicate_of_id)
 
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_versions(self, asset) -> str:

@@ -88,7 +88,9 @@ def etag_matches(header: str, etag: str) -> bool:
     ),
     create=extend_schema(
         description="A new asset. Upload `media` (multipart) to ingest its file in the same step, or name one of your "
-                    "`file`s, or a `source` asset for a subclip, or give `seq_items` for a sequence.",
+                    "`file`s, or a `source` asset for a subclip, or give `seq_items` for a sequence. Bytes an asset of the "
+                    "catalog already holds (same SHA-256) make an asset whose `duplicate_of` names it; with "
+                    "`dedupe=true` (field or query) nothing is made and that asset is answered with 200.",
         request={"application/json": AssetSerializer, "multipart/form-data": AssetSerializer},
     ),
     retrieve=extend_schema(description="One asset, with markers, user fields and sequence items (see ?include=)."),
@@ -218,6 +220,7 @@ class AssetViewSet(PreviewActionsMixin, SharedModelViewSet):
             raise ValidationError({"non_field_errors": ["Give the asset as an object of fields."]})
         catalog = self.get_parent() or self._catalog_from_body(request)
         require_content_writer(request.user, catalog, role=catalog.access_role)
+        dedupe = _dedupe_wanted(request)
         data = request.data
         imported = self._import(request, data)
         if imported is not None:
@@ -228,10 +231,14 @@ class AssetViewSet(PreviewActionsMixin, SharedModelViewSet):
                 media_services.file_delete(file=imported)  # the asset is refused, so is what was imported for it
             raise ValidationError(serializer.errors)
         data = serializer.validated_data
-        asset = services.asset_create(
+        asset, created = services.asset_create(
             catalog=catalog, user=request.user, fields=data["model"], upload=data["upload"], probe=data["probe"],
-            seq_items=data["items"],
+            seq_items=data["items"], dedupe=dedupe,
         )
+        if not created:
+            if imported is not None:
+                media_services.file_delete(file=imported)  # its bytes are already the existing asset's
+            return self._asset_response(asset, status.HTTP_200_OK)
         return self._asset_response(asset, status.HTTP_201_CREATED)
 
     def _import(self, request, data):
@@ -377,3 +384,12 @@ class AssetViewSet(PreviewActionsMixin, SharedModelViewSet):
         )
         return stream_file(request, open(path, "rb"), size=path.stat().st_size, filename=path.name,
                            content_type=mime, as_attachment=False)
+
+
+def _dedupe_wanted(request) -> bool:
+    """`dedupe=true` as a form field or in the query: answer an asset already holding the bytes instead."""
+    raw = request.data.get("dedupe", request.query_params.get("dedupe", False))
+    try:
+        return serializers.BooleanField().to_internal_value(raw)
+    except serializers.ValidationError as error:
+        raise ValidationError({"dedupe": error.detail}) from None

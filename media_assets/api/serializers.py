@@ -41,8 +41,9 @@ class FileSerializer(OwnedSerializer):
 
     class Meta:
         model = File
-        fields = ["url", "id", "media", "project", "actions", "json", "previews", "preview_status", "date_created",
-                  "date_updated"]
+        fields = ["url", "id", "media", "project", "actions", "json", "sha256", "previews", "preview_status",
+                  "date_created", "date_updated"]
+        read_only_fields = ["sha256"]
 
     def get_preview_status(self, instance) -> str:
         return preview_status_of(instance)

@@ -1,5 +1,5 @@
 """Routes of media_assets: /files/ (also nested as /projects/<id>/files/), /media/, the fonts under /info/,
-and the catalog: /catalogs/, /assets/ (with markers and version stacks), /fields/, /smart-folders/.
+and the catalog: /catalogs/, /assets/ (with markers and version stacks), /fields/, /smart-folders/; /uploads/ (tus).
 
 `register(router)` adds the top-level resources the API root lists; `urlpatterns`
 are the nested collections and other routes, included before the router's.
@@ -14,6 +14,7 @@ from media_assets.api.catalog_views import CatalogViewSet, MetadataFieldViewSet,
 from media_assets.api.fonts import FontDetailView, FontsThumbnailView, FontsView
 from media_assets.api.marker_views import MarkerViewSet
 from media_assets.api.preview_views import sibling_routes
+from media_assets.api.upload_views import UploadCreateView, UploadDetailView
 from media_assets.api.views import FileViewSet, MediaView
 
 
@@ -40,6 +41,8 @@ urlpatterns = [
          name="asset-versions-move"),
     path("assets/<int:parent_pk>/versions/<int:pk>/", AssetVersionsViewSet.as_view({"delete": "destroy"}),
          name="asset-version-detail"),
+    path("uploads/", UploadCreateView.as_view(), name="upload-list"),
+    path("uploads/<int:pk>/", UploadDetailView.as_view(), name="upload-detail"),
     re_path(r"^media/(?P<path>.+)$", MediaView.as_view(), name="media"),
     # a sprite track's relative cue URLs (sprite.jpg#xywh=…), resolved against the track's URL
     *sibling_routes("files", FileViewSet, "file"),

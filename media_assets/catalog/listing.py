@@ -20,6 +20,7 @@ from rest_framework.filters import BaseFilterBackend
 
 from media_assets.catalog.access import user_field_definitions, visible_fields
 from media_assets.catalog.models import Marker, SequenceItem
+from media_assets.hashing import sha256_valid
 from media_assets.query import QueryContext, QueryError, compile_query, parse_query
 from media_assets.query.compiler import OPS_BY_KIND
 from media_assets.query.fields import FieldSpec, Kind, UnknownField
@@ -127,6 +128,11 @@ class AssetQueryFilter(BaseFilterBackend):
         if text:
             conditions.append(compile_or_400(parse_or_400(text), context))
         conditions.extend(self.simple_filters(request, context))
+        sha256 = request.query_params.get("sha256")
+        if sha256 is not None:
+            if not sha256_valid(sha256):
+                raise ValidationError({"sha256": ["A SHA-256 is 64 hexadecimal digits."]})
+            conditions.append(Q(file__sha256=sha256.lower()))
         for condition in conditions:
             queryset = queryset.filter(condition)
         return queryset.order_by(*self.ordering(request, context))

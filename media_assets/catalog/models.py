@@ -104,6 +104,10 @@ class Asset(CatalogContent):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="subclips",
         help_text="The master asset a subclip is a range of.",
     )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates",
+        help_text="The asset of the same catalog that already held these bytes (same SHA-256) when this one came.",
+    )
     type = models.CharField(max_length=16, choices=ClipType.choices, default=ClipType.CLIP)
     name = models.CharField(max_length=255)
     notes = models.TextField(blank=True, default="")

@@ -16,7 +16,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from media_assets.catalog.models import Asset, Catalog, ClipType, Marker, MetadataField, SequenceItem
+from media_assets.hashing import path_sha256
 from media_assets.ingest import file_ingest
+from media_assets.local_files import upload_local_path
 from media_assets.timecode import DEFAULT_FORMAT, format_for_rate, frames_to_seconds
 
 log = logging.getLogger("montage.catalog")
@@ -50,23 +52,49 @@ def _derive(asset: Asset) -> None:
     asset.duration_secs = frames_to_seconds(asset.duration_frm, asset.timecode_format)
 
 
+def asset_duplicate_find(*, catalog: Catalog, sha256: str) -> Asset | None:
+    """The first asset of `catalog` whose media has these bytes (by SHA-256), or None."""
+    if not sha256:
+        return None
+    return Asset.objects.filter(catalog=catalog, file__sha256=sha256).order_by("pk").first()
+
+
+def incoming_sha256(*, upload=None, file=None) -> str:
+    """The hash of the media an asset is about to get: the upload's (hashed as it arrived) or the file's."""
+    if upload is not None:
+        if not getattr(upload, "sha256", ""):  # not from an HTTP request's upload handlers: hash it once here
+            with upload_local_path(upload) as path:
+                upload.sha256 = path_sha256(path)  # file_ingest reuses it
+        return upload.sha256
+    return file.sha256 if file is not None else ""
+
+
 @transaction.atomic
 def asset_create(*, catalog: Catalog, user, fields: dict, upload=None, probe: dict | None = None,
-                 seq_items: list | None = None) -> Asset:
-    """A new asset; with `upload`, the media File is ingested (outside any project) in the same step.
+                 seq_items: list | None = None, dedupe: bool = False) -> tuple[Asset, bool]:
+    """A new asset, and True; with `upload`, the media File is ingested (outside any project) in the same step.
 
     `probe` is the upload's probe when the caller has it (the serializer
-    probed to validate), so the bytes are probed once.
+    probed to validate), so the bytes are probed once. When an asset of
+    the catalog already holds the same bytes, the new one records it as
+    `duplicate_of`; with `dedupe` nothing is made and that asset is
+    answered, with False.
     """
+    duplicate = asset_duplicate_find(catalog=catalog, sha256=incoming_sha256(upload=upload, file=fields.get("file")))
+    if duplicate is not None and dedupe:
+        log.info("asset %s of catalog %s already holds these bytes: nothing made for %s", duplicate.pk, catalog.pk, user)
+        return duplicate, False
     if upload is not None:
         fields["file"] = file_ingest(source=upload, owner=user, project=None, json={}, probe=probe)
+    fields["duplicate_of"] = duplicate
     asset = Asset(catalog=catalog, created_by=user, **fields)
     _derive(asset)
     asset.save()
     if seq_items:
         _replace_items(asset, seq_items)
-    log.info("asset %s created in catalog %s by %s", asset.pk, catalog.pk, user)
-    return asset
+    log.info("asset %s created in catalog %s by %s%s", asset.pk, catalog.pk, user,
+             f" (a duplicate of asset {duplicate.pk})" if duplicate is not None else "")
+    return asset, True
 
 
 TYPE_BY_MEDIA = {"video": ClipType.CLIP, "audio": ClipType.AUDIO, "image": ClipType.STILL}
@@ -92,7 +120,8 @@ def asset_of_file(*, catalog: Catalog, user, file, name: str | None = None, sour
         "media_start_frm": 0, "media_end_frm": length, "in_frm": 0, "out_frm": length,
         "source_export_id": source_export_id,
     }
-    return asset_create(catalog=catalog, user=user, fields=fields)
+    asset, _created = asset_create(catalog=catalog, user=user, fields=fields)
+    return asset
 
 
 #: what a subclip shows of its master's media, kept equal to the master's
