@@ -44,6 +44,8 @@ API_THROTTLE_RATES = {
     "anon": env.str("API_THROTTLE_ANON", default="300/min") or None,
     "login_account": env.str("LOGIN_THROTTLE_ACCOUNT", default="10/min") or None,
     "login_address": env.str("LOGIN_THROTTLE_ADDRESS", default="30/min") or None,
+    # notes posted by share-link guests, per client address (sharing/api/guest_views.py)
+    "share_comment": env.str("SHARE_COMMENT_THROTTLE", default="20/min") or None,
 }
 
 # The throttles count in this cache: one shared by every process (Redis) in production.

@@ -2,12 +2,15 @@
 
 `GET /s/<token>/` describes what is shared (each item's name, timecode
 format, duration, a short-lived signed preview URL a `<video>` element can
-play, and — once review lands — its public comments); a password link
+play, and its public comments); a password link
 answers 401 until `POST /s/<token>/unlock/` succeeds for this browser
 session; `GET /s/<token>/items/<n>/download/` when the link allows it;
+`POST /s/<token>/items/<n>/comments/` leaves a guest's note when the link
+allows comments (throttled per client address, `share_comment`);
 `GET /s/media/<signature>/` streams a signed item's media. Everything
 else — a revoked or expired link, an item number past the end, an
-unsigned or stale media URL — is the same 404, and nothing beyond the
+unsigned or stale media URL, comments on a link without `can_comment` —
+is the same 404, and nothing beyond the
 shared items can be named from here.
 """
 
@@ -25,10 +28,11 @@ from rest_framework.views import APIView
 
 from config.api.renderers import BinaryRenderer
 from config.api.streaming import stream_file
+from config.api.throttles import AnonRateThrottle
 from media_assets.storage import open_stored
 from media_assets.timecode import timecode_object
 from sharing import services
-from sharing.api.serializers import UnlockSerializer
+from sharing.api.serializers import GuestCommentSerializer, UnlockSerializer
 from sharing.guest import (
     link_for_token,
     link_unlock,
@@ -37,7 +41,7 @@ from sharing.guest import (
     media_signature_check,
     unlock_retry_after,
 )
-from sharing.guest_comments import public_comments
+from sharing.guest_comments import guest_comment_create, guest_comment_data, public_comments_of
 from sharing.models import ShareLink
 from sharing.targets import link_assets
 
@@ -70,7 +74,7 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _item(request, link: ShareLink, index: int, asset) -> dict:
+def _item(request, link: ShareLink, index: int, asset, comments: list[dict]) -> dict:
     fmt = asset.timecode_format
     preview = None
     if asset.file_id is not None and asset.file is not None and asset.file.media:
@@ -89,7 +93,7 @@ def _item(request, link: ShareLink, index: int, asset) -> dict:
         "media_type": asset.file.media_type if asset.file_id and asset.file else "",
         "preview": preview,
         "download": download,
-        "comments": public_comments(asset),
+        "comments": comments,
     }
 
 
@@ -103,7 +107,9 @@ class GuestShareView(GuestView):
         guest_name = str(request.query_params.get("name", ""))[:255]
         access = services.share_view_record(link=link, ip=_client_ip(request), guest_name=guest_name)
         target = link.target
-        items = [_item(request, link, index, asset) for index, asset in enumerate(link_assets(link))]
+        assets = link_assets(link)
+        comments = public_comments_of(assets)
+        items = [_item(request, link, index, asset, comments[asset.pk]) for index, asset in enumerate(assets)]
         return Response({
             "type": link.target_type,
             "name": target.name,
@@ -163,6 +169,38 @@ class GuestDownloadView(GuestView):
         if index >= len(assets):
             raise Http404
         return _stream_asset(request, assets[index], as_attachment=True)
+
+
+class GuestCommentThrottle(AnonRateThrottle):
+    """Guests' notes per client address (`API_THROTTLE_RATES["share_comment"]`)."""
+
+    scope = "share_comment"
+
+
+class GuestCommentView(GuestView):
+    throttle_classes = [AnonRateThrottle, GuestCommentThrottle]
+
+    @extend_schema(auth=[], request=GuestCommentSerializer,
+                   responses={201: OpenApiTypes.OBJECT, 400: OpenApiResponse(description="Field errors"),
+                              401: OpenApiResponse(description=LOCKED),
+                              404: OpenApiResponse(description="No such item, or comments not allowed")},
+                   description="Leave a public note on item `n` as a guest, when the link allows comments. "
+                               "`frame`, `duration` and `annotation` follow the API's comment rules.")
+    def post(self, request, token: str, index: int):
+        link = self.unlocked_link(request, token)
+        if not link.can_comment:
+            raise Http404
+        assets = link_assets(link)
+        if index >= len(assets):
+            raise Http404
+        asset = assets[index]
+        body = GuestCommentSerializer(data=request.data, context={"request": request, "asset": asset})
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        comment = guest_comment_create(
+            asset=values["target"], guest_name=values["guest_name"], text=values["text"],
+            frame=values.get("frame"), duration=values.get("duration", 0), annotation=values.get("annotation"))
+        return Response(guest_comment_data(comment, asset), status=status.HTTP_201_CREATED)
 
 
 class GuestMediaView(GuestView):

@@ -15,6 +15,8 @@ from config.api.fields import MAX_OBJECT_ID, parse_object_id
 from media_assets.api.catalog_fields import SharedRelatedField
 from media_assets.catalog.access import ASSET, CATALOG, SMART_FOLDER
 from media_assets.catalog.models import Asset, Catalog, SmartFolder
+from review.api.serializers import CommentSerializer
+from review.models import Comment
 from sharing.access import PLAYLIST
 from sharing.models import Playlist, ShareAccess, ShareLink
 from sharing.targets import target_editable_by
@@ -198,3 +200,20 @@ class ShareAccessSerializer(serializers.ModelSerializer):
 
 class UnlockSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class GuestCommentSerializer(CommentSerializer):
+    """A share-link guest's note: review's comment rules (frame in the media, range, drawing), plus a name.
+
+    No version, parent or `public`: a guest's note is on the shared item
+    itself and always public. Give the item's asset as `context["asset"]`.
+    """
+
+    guest_name = serializers.CharField(max_length=Comment._meta.get_field("guest_name").max_length,
+                                       help_text="The guest's name, shown as the note's author.")
+
+    GUEST_FIELDS = ("guest_name", "text", "frame", "duration", "annotation")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {name: fields[name] for name in self.GUEST_FIELDS}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sharing.api.guest_views import GuestDownloadView, GuestMediaView, GuestShareView, GuestUnlockView
+from sharing.api.guest_views import GuestCommentView, GuestDownloadView, GuestMediaView, GuestShareView, GuestUnlockView
 from sharing.api.views import PlaylistViewSet, ShareLinkViewSet
 
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("s/<str:token>/", GuestShareView.as_view(), name="share-guest"),
     path("s/<str:token>/unlock/", GuestUnlockView.as_view(), name="share-guest-unlock"),
     path("s/<str:token>/items/<int:index>/download/", GuestDownloadView.as_view(), name="share-guest-download"),
+    path("s/<str:token>/items/<int:index>/comments/", GuestCommentView.as_view(), name="share-guest-comments"),
 ]

@@ -45,7 +45,7 @@ def test_the_guest_sees_the_shared_asset_with_a_signed_preview(api, clip):
     assert shared["type"] == "asset" and shared["name"] == "Cut 1"
     [item] = shared["items"]
     assert item["name"] == "Cut 1" and item["timecode_format"]["fmt"] == 30
-    assert item["duration"]["frames"] > 0 and item["comments"] is None
+    assert item["duration"]["frames"] > 0 and item["comments"] == []
     media = guest.get(item["preview"].removeprefix("http://testserver"))
     assert media.status_code == 200 and "attachment" not in media.get("Content-Disposition", "")
     assert b"".join(media.streaming_content)[4:8] == b"ftyp"
@@ -119,7 +119,7 @@ def test_nothing_beyond_the_shared_items_is_reachable(api, catalog, clip):
                  "items/-1/download/", "catalog/", "../"):
         assert guest.get(guest_path(link) + path).status_code in (404, 405), path
     assert guest.post(guest_path(link) + "items/0/comments/", {"guest_name": "x", "text": "y"},
-                      format="json").status_code == 404  # guest comments come with the review app
+                      format="json").status_code == 404  # the link has no can_comment
     for path in (clip["url"], catalog["url"], "/assets/", "/share-links/", "/s/media/forged/"):
         assert guest.get(path).status_code in (401, 403, 404), path
 
