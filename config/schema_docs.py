@@ -29,6 +29,17 @@ TAGS = [
     {"name": "smart-folders", "description": "Saved queries whose assets are listed live."},
     {"name": "tokens", "description": "Exchange a username and password for an API token."},
     {"name": "info", "description": "What this server offers: effects, fonts, and whether render workers are running."},
+    {"name": "uploads", "description": "Resumable uploads (the tus 1.0.0 protocol); a finished upload becomes a file "
+     "(and an asset when a catalog was named)."},
+    {"name": "comments", "description": "Review notes on catalog assets: frame-exact, with drawings, replies, "
+     "reactions, attachments; resolved by the author, the catalog's owner or editors."},
+    {"name": "playlists", "description": "Review playlists: an ordered list of one catalog's assets, each with a note."},
+    {"name": "share-links", "description": "Links that show an asset, a playlist or a smart folder to a guest with "
+     "no account; the token is shown once."},
+    {"name": "s", "description": "The guest side of a share link (`/s/<token>/`): what is shared, unlock, "
+     "guest comments, downloads."},
+    {"name": "subscriptions", "description": "Signed webhooks for review and render events, with each delivery's "
+     "attempts."},
 ]
 
 _VERBS = {"get": "Get", "put": "Replace", "patch": "Update", "delete": "Delete"}

@@ -144,7 +144,7 @@ def test_an_added_font_is_stored_in_the_backend_and_draws_titles(api, storage, t
     with open(path, "rb") as handle:
         listing = ok(api.post("/info/fonts/", {"font_file": handle}, format="multipart"), 201)
     assert {"family": "Montage Cloud Sans", "styles": ["Regular"], "source": "added"} in listing["fonts"]
-    assert storage.names() == ["fonts/Montage-Cloud-Sans-Regular.ttf"]
+    assert storage.names() == [f"fonts/{api.user.pk}/Montage-Cloud-Sans-Regular.ttf"]  # each user's own fonts
     project = create_project(api)
     title = ok(api.post(f"/projects/{project['id']}/title/", {"text": "AAA", "font_name": "Montage Cloud Sans"},
                         format="json"), 201)
