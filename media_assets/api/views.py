@@ -156,7 +156,7 @@ class MediaView(APIView):
     @extend_schema(exclude=True)
     def get(self, request, path: str):
         name = posixpath.normpath(path)
-        if name.startswith(("..", "/")):
+        if name.startswith(("..", "/")) or "\x00" in name:  # no stored name holds a NUL (PostgreSQL refuses one)
             raise Http404
         if not File.objects.filter(owner=request.user, media=name).exists():
             raise Http404
