@@ -17,7 +17,7 @@ from django.urls import path
 from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.api.viewsets import ID_REGEX
+from config.api.ids import ID_REGEX
 from config.models import ApiToken
 from config.tokens import token_create, token_regenerate
 

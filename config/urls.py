@@ -16,7 +16,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import permissions, routers
 
 from config.api.auth import TokenDetailView, TokenView
-from config.api.viewsets import ID_REGEX
+from config.api.ids import ID_REGEX
 from config.workers.api import WorkersView
 from exports.api import urls as exports_urls
 from media_assets.api import urls as media_assets_urls

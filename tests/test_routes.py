@@ -46,3 +46,24 @@ def test_nested_routes_and_actions_resolve_to_the_app_that_declares_them(path, a
     """Nested collections and cross-app actions come before the router's patterns, so they win."""
     view = resolve(path).func.cls
     assert view.__module__.split(".")[0] == app, f"{path} is answered by {view.__module__}.{view.__name__}"
+
+
+def test_every_hand_written_route_takes_ids_in_the_strict_grammar():
+    """`<int:>` takes `0001` and 5,000 digits; every id in a path is `<id:>` (config.api.ids)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.converters import IntConverter
+
+    loose = []
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            converters = getattr(entry.pattern, "converters", {})
+            loose.extend(f"{route} ({name})" for name, c in converters.items() if isinstance(c, IntConverter))
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            else:
+                assert isinstance(entry, URLPattern)
+
+    walk(get_resolver().url_patterns)
+    assert loose == []

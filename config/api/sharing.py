@@ -28,7 +28,8 @@ from django.shortcuts import get_object_or_404
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from config.api.viewsets import ID_REGEX, _with_value
+from config.api.ids import ID_REGEX
+from config.api.viewsets import _with_value
 
 _GROUP_ID = re.compile(f"^{ID_REGEX}$")
 

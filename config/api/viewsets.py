@@ -6,9 +6,8 @@ they create is theirs. Nested routes (`/projects/<id>/files/`) narrow the
 same viewset to one of the caller's projects and take the project from the
 URL on POST.
 
-Ids in URLs are ASCII digits, at most 18 of them (every value a 64-bit id
-column holds): `+1`, `1 `, `٣`, `²` and a 5,000-digit number name nothing,
-so they are a 404 on every method before a view sees them.
+Ids in URLs follow `config.api.ids` (ASCII digits, at most 18), so a hostile
+id is a 404 on every method before a view sees them.
 """
 
 from django.db import transaction
@@ -16,8 +15,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from rest_framework import viewsets
 
-#: the router's pattern for `<pk>` in detail URLs; `[0-9]`, not `\d`, which takes every script's digits
-ID_REGEX = "[0-9]{1,18}"
+from config.api.ids import ID_REGEX
 
 
 class OwnedQuerysetMixin:

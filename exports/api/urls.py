@@ -20,12 +20,12 @@ def register(router) -> None:
 urlpatterns = [
     path("info/", InfoView.as_view(), name="info"),
     path("info/effects/", EffectsInfoView.as_view(), name="info-effects"),
-    path("projects/<int:parent_pk>/exports/", ExportViewSet.as_view(COLLECTION), name="project-exports"),
-    path("projects/<int:pk>/thumbnail/", ProjectRenderActions.as_view({"get": "thumbnail", "post": "thumbnail"}),
+    path("projects/<id:parent_pk>/exports/", ExportViewSet.as_view(COLLECTION), name="project-exports"),
+    path("projects/<id:pk>/thumbnail/", ProjectRenderActions.as_view({"get": "thumbnail", "post": "thumbnail"}),
          name="project-thumbnail"),
-    path("projects/<int:pk>/validate/", ProjectRenderActions.as_view({"get": "validate", "post": "validate"}),
+    path("projects/<id:pk>/validate/", ProjectRenderActions.as_view({"get": "validate", "post": "validate"}),
          name="project-validate"),
     # a project's storage counts its exports' outputs, so it lives with exports
-    path("projects/<int:pk>/storage/", ProjectStorageActions.as_view({"get": "storage", "post": "storage"}),
+    path("projects/<id:pk>/storage/", ProjectStorageActions.as_view({"get": "storage", "post": "storage"}),
          name="project-storage"),
 ]

@@ -6,10 +6,9 @@ are the nested collections and actions declared outside the viewsets, included
 before the router's.
 """
 
-from django.urls import path, re_path
+from django.urls import path
 
 from config.api.routes import COLLECTION
-from config.api.viewsets import ID_REGEX
 from projects.api.catalog_views import AssetPlacementViewSet
 from projects.api.title_views import ProjectTitleActions
 from projects.api.views import ClipViewSet, EffectViewSet, ProjectViewSet
@@ -22,12 +21,11 @@ def register(router) -> None:
 
 
 urlpatterns = [
-    path("projects/<int:parent_pk>/clips/", ClipViewSet.as_view(COLLECTION), name="project-clips"),
-    path("projects/<int:parent_pk>/effects/", EffectViewSet.as_view(COLLECTION), name="project-effects"),
+    path("projects/<id:parent_pk>/clips/", ClipViewSet.as_view(COLLECTION), name="project-clips"),
+    path("projects/<id:parent_pk>/effects/", EffectViewSet.as_view(COLLECTION), name="project-effects"),
     # titles make Files (media_assets), in a project
-    path("projects/<int:pk>/title/", ProjectTitleActions.as_view({"post": "title"}), name="project-title"),
+    path("projects/<id:pk>/title/", ProjectTitleActions.as_view({"post": "title"}), name="project-title"),
     # placing an asset makes a Clip; the URL name is the one the asset's `actions` list
-    # (the router's own detail pattern, so the id is matched and documented like every other asset route's)
-    re_path(rf"^assets/(?P<pk>{ID_REGEX})/add-to-project/$", AssetPlacementViewSet.as_view({"post": "add_to_project"}),
-            name="asset-add-to-project"),
+    path("assets/<id:pk>/add-to-project/", AssetPlacementViewSet.as_view({"post": "add_to_project"}),
+         name="asset-add-to-project"),
 ]

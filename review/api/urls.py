@@ -15,9 +15,9 @@ def register(router) -> None:
 
 
 urlpatterns = [
-    path("assets/<int:parent_pk>/comments/", CommentViewSet.as_view(COLLECTION), name="asset-comments"),
-    path("assets/<int:parent_pk>/comments/export/", CommentExportView.as_view({"get": "export"}),
+    path("assets/<id:parent_pk>/comments/", CommentViewSet.as_view(COLLECTION), name="asset-comments"),
+    path("assets/<id:parent_pk>/comments/export/", CommentExportView.as_view({"get": "export"}),
          name="asset-comments-export"),
-    path("comments/<int:pk>/attachments/<int:attachment_pk>/", CommentAttachmentView.as_view({"get": "retrieve"}),
+    path("comments/<id:pk>/attachments/<id:attachment_pk>/", CommentAttachmentView.as_view({"get": "retrieve"}),
          name="comment-attachment"),
 ]

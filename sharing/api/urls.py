@@ -15,6 +15,6 @@ urlpatterns = [
     path("s/media/<str:signature>/", GuestMediaView.as_view(), name="share-guest-media"),
     path("s/<str:token>/", GuestShareView.as_view(), name="share-guest"),
     path("s/<str:token>/unlock/", GuestUnlockView.as_view(), name="share-guest-unlock"),
-    path("s/<str:token>/items/<int:index>/download/", GuestDownloadView.as_view(), name="share-guest-download"),
-    path("s/<str:token>/items/<int:index>/comments/", GuestCommentView.as_view(), name="share-guest-comments"),
+    path("s/<str:token>/items/<id:index>/download/", GuestDownloadView.as_view(), name="share-guest-download"),
+    path("s/<str:token>/items/<id:index>/comments/", GuestCommentView.as_view(), name="share-guest-comments"),
 ]
