@@ -2,8 +2,8 @@
 
 import pytest
 
-from media_assets.hooks import _version_added, on_version_added
-from review.hooks import _callbacks, on_review_event
+from media_assets.hooks import on_version_added, version_added
+from review.hooks import on_review_event, review_event
 from tests.factories import ok
 from tests.media_assets.catalog.helpers import create_asset, share
 from tests.review.conftest import comments_url
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)  # announcements wait for t
 @pytest.fixture
 def heard(monkeypatch):
     events: list[tuple[str, list[int], dict]] = []
-    monkeypatch.setattr("review.hooks._callbacks", [])
-    monkeypatch.setattr("media_assets.hooks._version_added", [])
+    monkeypatch.setattr(review_event, "_callbacks", [])
+    monkeypatch.setattr(version_added, "_callbacks", [])
     on_review_event(lambda event, *, user_ids, payload: events.append((event, user_ids, payload)))
     on_version_added(lambda asset, *, stack: events.append(("version.added", [asset.pk], {"stack": len(stack)})))
     return events
@@ -47,5 +47,5 @@ def test_a_stacked_version_is_announced(api, catalog, heard):
 
 
 def test_the_hooks_start_with_notifications_listening():
-    assert any(getattr(cb, "__name__", "") == "review_event_notify" for cb in _callbacks)
-    assert any(getattr(cb, "__name__", "") == "version_added_notify" for cb in _version_added)
+    assert any(getattr(cb, "__name__", "") == "review_event_notify" for cb in review_event.subscribers)
+    assert any(getattr(cb, "__name__", "") == "version_added_notify" for cb in version_added.subscribers)
