@@ -14,7 +14,15 @@ rendered by Montage smart (json.smart "auto"), by Montage in full
 (json.smart false, x264 ultrafast: its fastest full render) and by a
 hand-written ffmpeg re-encode of the same trims (ultrafast), alternating.
 
-    python bench/render.py [--runs 3] [--case overlay|smart|all]
+`--case segments` times a segment-parallel render: a 1080p30 120 s
+timeline with the overlay clip (not smart-renderable), rendered once by
+an embedded server whose one worker thread is pinned to one core
+(`taskset -c 0`, json.segments false) and once by one whose two worker
+threads may use two cores (`taskset -c 0,1`, json.segments "auto":
+two segments of 60 s and the sound), x264 ultrafast. It checks that both
+outputs hold exactly 3600 video frames.
+
+    python bench/render.py [--runs 3] [--case overlay|smart|segments|all]
 """
 
 from __future__ import annotations
@@ -113,13 +121,14 @@ def time_direct(a: Path, b: Path, out: Path, preset: str) -> tuple[float, int, f
 
 
 class Montage:
-    def __init__(self, scratch: Path):
+    def __init__(self, scratch: Path, *, threads: int = 1, cpus: str | None = None):
         self.port = free_port()
         env = {**os.environ, "MONTAGE_EMBEDDED": "1", "MONTAGE_DATA_DIR": str(scratch / "data"), "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
-               "EMBEDDED_WORKER_THREADS": "1"}
+               "EMBEDDED_WORKER_THREADS": str(threads)}
         env.pop("DRAMATIQ_BROKER_URL", None)
         env.pop("DATABASE_URL", None)
-        self.process = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(self.port)], cwd=ROOT,
+        pin = ["taskset", "-c", cpus] if cpus else []
+        self.process = subprocess.Popen([*pin, sys.executable, "manage.py", "serve", "--port", str(self.port)], cwd=ROOT,
                                         env=env, stdout=subprocess.PIPE, text=True)
         for line in self.process.stdout:
             if line.startswith("API token"):
@@ -139,16 +148,16 @@ class Montage:
         response.raise_for_status()
         return response.json()
 
-    def build_timeline(self, a: Path, b: Path) -> dict:
+    def build_timeline(self, a: Path, b: Path, seconds: int = SECONDS) -> dict:
         project = self.post("/projects/", json={"name": "bench", "width": WIDTH, "height": HEIGHT, "fps_num": FPS})
         files = []
         for path in (a, b):
             with open(path, "rb") as handle:
                 files.append(self.post(f"/projects/{project['id']}/files/", files={"media": (path.name, handle)}))
         self.post("/clips/", json={"project": project["url"], "file": files[0]["url"], "position": 0, "start": 0,
-                                   "end": SECONDS, "layer": 1})
+                                   "end": seconds, "layer": 1})
         self.post("/clips/", json={"project": project["url"], "file": files[1]["url"], "position": 2, "start": 0,
-                                   "end": SECONDS - 2, "layer": 2,
+                                   "end": seconds - 2, "layer": 2,
                                    "json": {"scale_x": 0.5, "scale_y": 0.5, "location_x": 0.25, "alpha": FADE}})
         return project
 
@@ -166,12 +175,12 @@ class Montage:
             position += seconds
         return project
 
-    def render(self, project: dict, preset: str, smart: object = "auto") -> tuple[float, int, float]:
+    def render(self, project: dict, preset: str, smart: object = "auto", **json) -> tuple[float, int, float]:
         sampler = PeakRss(psutil.Process(self.process.pid))
         sampler.start()
         posted_at = time.time()
         export = self.post("/exports/", json={"project": project["url"], "video_bitrate": 8000000,
-                                              "json": {"preset": preset, "smart": smart}})
+                                              "json": {"preset": preset, "smart": smart, **json}})
         while True:
             # Polled gently, as a client would: a request every 50 ms took CPU from ffmpeg on 2 cores
             # (+0.5 s on a 4 s render). The end is the moment the export was recorded completed.
@@ -255,15 +264,58 @@ def smart_case(scratch: Path, montage: "Montage", runs: int) -> None:
     print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
 
 
+SEGMENT_SECONDS = 120
+
+
+def output_frames(montage: "Montage", export: dict) -> int:
+    import av
+
+    response = requests.get(export["output"], headers=montage.headers)
+    response.raise_for_status()
+    path = Path(tempfile.mkstemp(suffix=".mp4")[1])
+    try:
+        path.write_bytes(response.content)
+        with av.open(str(path)) as container:
+            return sum(1 for packet in container.demux(video=0) if packet.size)
+    finally:
+        path.unlink()
+
+
+def segments_case(scratch: Path, runs: int) -> None:
+    a = mediagen.make_video(scratch / "a-long.mp4", seconds=SEGMENT_SECONDS, width=1920, height=1080, fps=FPS)
+    b = mediagen.make_video(scratch / "b-long.mp4", seconds=SEGMENT_SECONDS - 2, width=1280, height=720, fps=FPS)
+    results: dict[str, list[tuple[float, int, float]]] = {"one worker": [], "segments": []}
+    checks = {}
+    for name, threads, cpus, segments in (("one worker", 1, "0", False), ("segments", 2, "0,1", "auto")):
+        montage = Montage(scratch / name.replace(" ", "-"), threads=threads, cpus=cpus)
+        try:
+            project = montage.build_timeline(a, b, SEGMENT_SECONDS)
+            for _ in range(runs):
+                results[name].append(montage.render(project, "ultrafast", smart=False, segments=segments))
+            checks[name] = (output_frames(montage, montage.last),
+                            (montage.last["json"].get("segment_render") or {}).get("segments"))
+        finally:
+            montage.stop()
+    walls = {name: statistics.median(run[0] for run in done) for name, done in results.items()}
+    print(f"overlay timeline: {WIDTH}x{HEIGHT} {FPS} fps, {SEGMENT_SECONDS} s, x264 ultrafast; {runs} run(s) each")
+    for name in results:
+        print(f"{name:10} wall {walls[name]:8.2f} s  frames {checks[name][0]}  segments {checks[name][1]}")
+    print(f"segments / one worker: {walls['segments'] / walls['one worker']:.2f}")
+    print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3, help="runs per preset (the median is reported)")
-    parser.add_argument("--case", choices=("overlay", "smart", "all"), default="all")
+    parser.add_argument("--case", choices=("overlay", "smart", "segments", "all"), default="all")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="montage-render-bench-"))
     montage = None
     try:
         print(f"load average before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+        if args.case == "segments":
+            segments_case(scratch, args.runs)
+            return
         montage = Montage(scratch)
         if args.case in ("smart", "all"):
             smart_case(scratch, montage, args.runs)

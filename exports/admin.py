@@ -43,7 +43,7 @@ class ExportAdmin(admin.ModelAdmin):
     # json is shown without an export's own cloud credentials, and not editable (they would be shown there).
     exclude = ["json"]
     readonly_fields = ["owner", "output", "progress", "status", "render_mode", "smart_reason", "render_speed",
-                       "json_shown", "attempts", "lease_owner",
+                       "segments_shown", "json_shown", "attempts", "lease_owner",
                        "lease_expires", "queued_at", "started_at", "finished_at", "base_url", "date_created", "date_updated"]
     list_select_related = ["project", "owner"]
     raw_id_fields = ["project"]
@@ -66,3 +66,17 @@ class ExportAdmin(admin.ModelAdmin):
     def render_speed(self, export: Export) -> str:
         speed = (export.json or {}).get("render_speed")
         return f"{speed:g}×" if isinstance(speed, (int, float)) else ""
+
+    @admin.display(description="segments")
+    def segments_shown(self, export: Export) -> str:
+        """A segment-parallel render: each segment's frames, worker and seconds (json.segment_render)."""
+        record = (export.json or {}).get("segment_render") or {}
+        if not record:
+            return ""
+        lines = [f"{record.get('count')} segments ({record.get('phase')}): {record.get('reason', '')}"]
+        for part in record.get("segments", []):
+            lines.append(f"#{part['index'] + 1} frames {part['first']}–{part['last']} ({part['frames']}): "
+                         f"{part['worker']}, {part['seconds']:g} s, {part.get('attempts', 1)} attempt(s)")
+        if record.get("audio"):
+            lines.append(f"sound: {record['audio']['worker']}, {record['audio']['seconds']:g} s")
+        return format_html("<pre>{}</pre>", "\n".join(lines))

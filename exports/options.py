@@ -12,6 +12,7 @@ import re
 from fractions import Fraction
 
 from exports.models import ExportType
+from exports.renderer.segments import segments_problem
 from exports.renderer.smart import smart_problem
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:b|bit|bits)?(?:/s|/sec|ps)?\s*$", re.IGNORECASE)
@@ -114,6 +115,8 @@ def validate_overrides(overrides: dict) -> list[str]:
             problems.append(f"{name} must be a colour like #00ff00.")
     if "smart" in overrides and smart_problem(overrides["smart"]):
         problems.append(smart_problem(overrides["smart"]))
+    if "segments" in overrides and segments_problem(overrides["segments"]):
+        problems.append(segments_problem(overrides["segments"]))
     if "preset" in overrides and overrides["preset"] not in X264_PRESETS:
         problems.append(f"preset must be one of {', '.join(X264_PRESETS)}.")
     return problems

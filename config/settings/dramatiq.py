@@ -56,6 +56,9 @@ RENDER_SWEEP_SECONDS = env.float("RENDER_SWEEP_SECONDS", default=10.0)
 RENDER_PENDING_RESEND_SECONDS = env.float("RENDER_PENDING_RESEND_SECONDS", default=600.0)
 # Attempts the sweeper starts before it gives up on a job whose workers keep dying.
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# Segment-parallel renders (docs/rendering.md): the length of one segment; json.segments "auto"
+# splits a video render longer than 1.5 segments into segments of about this many seconds.
+RENDER_SEGMENT_SECONDS = env.float("RENDER_SEGMENT_SECONDS", default=60.0)
 RENDER_WORK_DIR = env.str("RENDER_WORK_DIR", default="") or None
 
 # Webhooks and URL imports may reach only public addresses, plus these CIDRs

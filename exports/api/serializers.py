@@ -43,7 +43,7 @@ MAX_FRAME = 2**31 - 1
 #: keys of an export's json the server writes; never taken from a client
 SERVER_KEYS = ("error", "retries", "webhook", "hostname", "worker_stats", "status", "detail", "render",
                "delivered_url", "file_size", "warning", "render_mode", "smart_reason", "render_speed",
-               "smart_frames")
+               "smart_frames", "segment_render")
 
 
 class ExportTypeField(serializers.ChoiceField):

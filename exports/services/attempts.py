@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -116,3 +117,12 @@ def after_finish(export: Export) -> None:
     if export.webhook:
         webhook_notify(export=export)
     announce_export_finished(export)
+
+
+def export_time_limit(export: Export) -> float:
+    """The render's time limit: json.time_limit (capped at RENDER_MAX_TIME_LIMIT) or RENDER_TIME_LIMIT."""
+    requested = (export.json or {}).get("time_limit")
+    limit = settings.RENDER_TIME_LIMIT
+    if isinstance(requested, (int, float)) and not isinstance(requested, bool) and requested > 0:
+        limit = min(float(requested), settings.RENDER_MAX_TIME_LIMIT)
+    return float(limit)

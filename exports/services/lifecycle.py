@@ -17,6 +17,7 @@ from django.utils import timezone
 from config.jobs.machine import JobStateError, job_cancel, job_enqueue
 from exports.models import Export, ExportStatus
 from exports.services.attempts import EXPORT_JOB
+from exports.services.segments import export_segments_cancel, export_segments_forget
 
 log = logging.getLogger("montage.render")
 
@@ -63,11 +64,13 @@ def export_cancel(*, export: Export) -> Export:
     except JobStateError as error:
         raise ExportStateError(
             f"Only a pending or in-progress export can be cancelled; this one is {error.status}.") from None
+    export_segments_cancel(export_id=export.pk)  # a segmented render: every segment stops too
     return Export.objects.get(pk=export.pk)
 
 
 def export_delete(*, export: Export) -> None:
     name = export.output.name
+    export_segments_forget(export_id=export.pk)
     export.delete()
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))

@@ -37,11 +37,13 @@ from exports.services.attempts import (
     MINE,
     after_finish,
     attempt_state,
+    export_time_limit,
     finish_failed,
     settle,
     write_if_mine,
 )
-from exports.services.smart_rendering import export_json_record, export_render_smart
+from exports.services.segments import export_segments_join, export_segments_joining, export_segments_start
+from exports.services.smart_rendering import export_json_record, export_render_smart, smart_decide
 from media_assets.cache import cached_media_path
 from media_assets.storage import stored_size
 
@@ -105,12 +107,17 @@ def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:
     """Run ffmpeg: (rendered file, seconds of output), or None after recording a failure."""
     reporter = JobReporter(EXPORT_JOB, export.pk)
     try:
+        if export_segments_joining(export):  # its segments are rendered: only the join is left
+            return export_segments_join(export=export, workdir=workdir, reporter=reporter)
         timeline = rasterise_vector_media(build_timeline(export), workdir=workdir, owner=export.project.owner)
         target = workdir / f"render{output_extension(export)}"
         started = time.monotonic()
         plan = build_render(timeline, output_path=str(target), workdir=str(workdir))
+        decided = smart_decide(export=export, timeline=timeline)
+        if not decided[1].smart and export_segments_start(export=export, timeline=timeline):
+            return None  # the segment jobs render it; the last one queues the join (exports.services.segments)
         smart = export_render_smart(export=export, timeline=timeline, target=target, workdir=workdir / "smart",
-                                    reporter=reporter, time_limit=_time_limit(export))
+                                    reporter=reporter, time_limit=_time_limit(export), decided=decided)
         if smart is None:
             run_render(plan, on_progress=reporter.progress, should_cancel=reporter.should_cancel,
                        time_limit=max(1.0, _time_limit(export) - (time.monotonic() - started)))
@@ -138,12 +145,7 @@ def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:
     return target, plan.duration
 
 
-def _time_limit(export: Export) -> float:
-    requested = (export.json or {}).get("time_limit")
-    limit = settings.RENDER_TIME_LIMIT
-    if isinstance(requested, (int, float)) and not isinstance(requested, bool) and requested > 0:
-        limit = min(float(requested), settings.RENDER_MAX_TIME_LIMIT)
-    return float(limit)
+_time_limit = export_time_limit
 
 
 def _zip_folder(folder: Path, archive: Path) -> Path:

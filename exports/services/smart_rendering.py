@@ -27,9 +27,8 @@ from exports.services.attempts import MINE, attempt_state
 log = logging.getLogger("montage.render")
 
 
-def export_render_smart(*, export: Export, timeline: Timeline, target: Path, workdir: Path, reporter,
-                        time_limit: float) -> SmartResult | None:
-    """Render smart when the export may and its timeline qualifies (the result); None: render it in full."""
+def smart_decide(*, export: Export, timeline: Timeline) -> tuple[object, SmartDecision, dict[str, SourceIndex]]:
+    """What the client asked for, the decision (recorded in json and the log) and the probed sources."""
     requested = smart_choice(export.json)
     indexes: dict[str, SourceIndex] = {}
     decision = SmartDecision(False, "json.smart is false")
@@ -45,10 +44,19 @@ def export_render_smart(*, export: Export, timeline: Timeline, target: Path, wor
             decision = SmartDecision(False, str(why))
     log.info("export %s renders %s: %s", export.pk, decision.render_mode, decision.reason)
     export_json_record(export=export, render_mode=decision.render_mode, smart_reason=decision.reason)
+    if not decision.smart and requested is True:
+        raise RenderError(f"json.smart is true, but this timeline cannot be rendered smart: {decision.reason}. "
+                          'Use "auto" to render it in full.')
+    return requested, decision, indexes
+
+
+def export_render_smart(*, export: Export, timeline: Timeline, target: Path, workdir: Path, reporter,
+                        time_limit: float, decided=None) -> SmartResult | None:
+    """Render smart when the export may and its timeline qualifies (the result); None: render it in full.
+
+    `decided`: `smart_decide`'s answer, when the caller already asked."""
+    requested, decision, indexes = decided or smart_decide(export=export, timeline=timeline)
     if not decision.smart:
-        if requested is True:
-            raise RenderError(f"json.smart is true, but this timeline cannot be rendered smart: {decision.reason}. "
-                              'Use "auto" to render it in full.')
         return None
     try:
         result = smart_render(timeline, decision, indexes, output_path=str(target), workdir=str(workdir),
