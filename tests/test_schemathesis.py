@@ -1,9 +1,10 @@
 """Issue 12, Build 5: schemathesis drives every operation of the OpenAPI schema against the in-process app.
 
-Bounded (SCHEMATHESIS_MAX_EXAMPLES per operation, 2 by default; derandomized:
-the same cases every run); `not_a_server_error` must hold everywhere. It
-takes about 5 minutes for the ~117 operations, so it runs when
-MONTAGE_SCHEMATHESIS=1 (set it in CI) and schemathesis is installed (test extra).
+Bounded (SCHEMATHESIS_MAX_EXAMPLES per operation, 1 by default; derandomized:
+the same cases every run); `not_a_server_error` must hold everywhere. One
+test per operation (171 today), so pytest-xdist spreads them over every core:
+about 3.5 minutes of one pass on 2 busy cores. It runs in both CI passes;
+MONTAGE_SCHEMATHESIS=0 skips it locally.
 """
 
 import os
@@ -11,8 +12,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-if os.environ.get("MONTAGE_SCHEMATHESIS") != "1":
-    pytest.skip("set MONTAGE_SCHEMATHESIS=1 to drive every operation with schemathesis", allow_module_level=True)
+if os.environ.get("MONTAGE_SCHEMATHESIS") == "0":
+    pytest.skip("MONTAGE_SCHEMATHESIS=0: schemathesis not run", allow_module_level=True)
 schemathesis = pytest.importorskip("schemathesis")
 
 from config.wsgi import application  # noqa: E402  (after the skip: schemathesis is a test extra)
@@ -37,7 +38,7 @@ def keep_the_test_database_open():
 
 
 @schema.parametrize()
-@settings(max_examples=int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "2")), derandomize=True, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "1")), derandomize=True, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=list(HealthCheck))
 def test_no_operation_answers_a_5xx(case, api):
     from schemathesis.checks import not_a_server_error
