@@ -270,11 +270,13 @@ SEGMENT_SECONDS = 120
 def output_frames(montage: "Montage", export: dict) -> int:
     import av
 
-    response = requests.get(export["output"], headers=montage.headers)
-    response.raise_for_status()
     path = Path(tempfile.mkstemp(suffix=".mp4")[1])
     try:
-        path.write_bytes(response.content)
+        with requests.get(export["output"], headers=montage.headers, stream=True) as response, \
+                open(path, "wb") as out:
+            response.raise_for_status()
+            for chunk in response.iter_content(1024 * 1024):  # a 120 s 1080p render: streamed, not held whole
+                out.write(chunk)
         with av.open(str(path)) as container:
             return sum(1 for packet in container.demux(video=0) if packet.size)
     finally:

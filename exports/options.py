@@ -113,10 +113,9 @@ def validate_overrides(overrides: dict) -> list[str]:
     for name in ("wave_color", "wave_background_color"):
         if name in overrides and not re.fullmatch(r"#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?", str(overrides[name])):
             problems.append(f"{name} must be a colour like #00ff00.")
-    if "smart" in overrides and smart_problem(overrides["smart"]):
-        problems.append(smart_problem(overrides["smart"]))
-    if "segments" in overrides and segments_problem(overrides["segments"]):
-        problems.append(segments_problem(overrides["segments"]))
+    for name, problem_of in (("smart", smart_problem), ("segments", segments_problem)):
+        if name in overrides and (problem := problem_of(overrides[name])):
+            problems.append(problem)
     if "preset" in overrides and overrides["preset"] not in X264_PRESETS:
         problems.append(f"preset must be one of {', '.join(X264_PRESETS)}.")
     return problems

@@ -31,6 +31,12 @@ SEGMENT_CODECS = ("libx264", "libx265")
 SEGMENT_FORMATS = ("mp4", "mov")
 
 
+def segments_choice(json) -> object:
+    """The export's `json.segments`: "auto" (the default), False or a number of segments."""
+    value = (json or {}).get("segments", "auto")
+    return value if value is False or (isinstance(value, int) and not isinstance(value, bool)) else "auto"
+
+
 def segments_problem(value: object) -> str | None:
     """What is wrong with a client's `json.segments` (None when it is "auto", false or a count 1–64)."""
     if value is False or value == "auto":

@@ -114,20 +114,21 @@ def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:
         started = time.monotonic()
         plan = build_render(timeline, output_path=str(target), workdir=str(workdir))
         decided = smart_decide(export=export, timeline=timeline)
-        if not decided[1].smart and export_segments_start(export=export, timeline=timeline):
+        _, decision, _ = decided
+        if not decision.smart and export_segments_start(export=export, timeline=timeline):
             return None  # the segment jobs render it; the last one queues the join (exports.services.segments)
         smart = export_render_smart(export=export, timeline=timeline, target=target, workdir=workdir / "smart",
-                                    reporter=reporter, time_limit=_time_limit(export), decided=decided)
+                                    reporter=reporter, time_limit=export_time_limit(export), decided=decided)
         if smart is None:
             run_render(plan, on_progress=reporter.progress, should_cancel=reporter.should_cancel,
-                       time_limit=max(1.0, _time_limit(export) - (time.monotonic() - started)))
+                       time_limit=max(1.0, export_time_limit(export) - (time.monotonic() - started)))
     except RenderCancelled:
         finish_failed(export, "cancelled")
         log.info("export %s cancelled", export.pk)
         return None
     except RenderTimedOut:
-        finish_failed(export, f"The render took longer than its time limit of {_time_limit(export):.0f} s.")
-        log.warning("export %s failed: time limit %.0f s", export.pk, _time_limit(export))
+        finish_failed(export, f"The render took longer than its time limit of {export_time_limit(export):.0f} s.")
+        log.warning("export %s failed: time limit %.0f s", export.pk, export_time_limit(export))
         return None
     except RenderFailed as error:
         finish_failed(export, str(error))
@@ -144,8 +145,6 @@ def _render_into(export: Export, workdir: Path) -> tuple[Path, float] | None:
         return _zip_folder(target, workdir / "frames.zip"), plan.duration
     return target, plan.duration
 
-
-_time_limit = export_time_limit
 
 
 def _zip_folder(folder: Path, archive: Path) -> Path:

@@ -60,6 +60,7 @@ from exports.renderer.segments import (
     segment_count,
     segment_ranges,
     segment_timeline,
+    segments_choice,
 )
 from exports.services.attempts import EXPORT_JOB, after_finish, export_time_limit, fail
 
@@ -94,11 +95,6 @@ SEGMENT_JOB = JobKind(name=SEGMENT_KIND, model=Job, actor_name="render_export_se
                       on_failed=segment_failure_recorded, noun="export segment")
 
 
-def segments_choice(json) -> object:
-    value = (json or {}).get("segments", "auto")
-    return value if value is False or (isinstance(value, int) and not isinstance(value, bool)) else "auto"
-
-
 def describe_part(params: dict) -> str:
     if params.get("part") == AUDIO:
         return "the sound (rendered once for the whole range)"
@@ -111,9 +107,13 @@ def _is_rendering_segments(export: Export, params: dict) -> bool:
             and int((export.json or {}).get("retries", 0)) == int(params.get("retry", -1)))
 
 
+def _segment_jobs(export_id: int):
+    """Every segment job of the export, of any attempt (`target` as `job_target` writes it)."""
+    return Job.objects.filter(kind=SEGMENT_KIND, target=f"{Export._meta.label_lower}:{export_id}")
+
+
 def _parts(export_id: int, retry: int) -> list[Job]:
-    jobs = Job.objects.filter(kind=SEGMENT_KIND, target=f"exports.export:{export_id}")
-    return [job for job in jobs if int(job.params.get("retry", -1)) == retry]
+    return [job for job in _segment_jobs(export_id) if int(job.params.get("retry", -1)) == retry]
 
 
 # --- the parent: decide and hand out -------------------------------------------------------------
@@ -161,8 +161,7 @@ def export_segments_joining(export: Export) -> bool:
 
 def export_segments_cancel(*, export_id: int) -> None:
     """Cancel every active segment of the export; fail the export at once if none is left to see it."""
-    for job in Job.objects.filter(kind=SEGMENT_KIND, target=f"exports.export:{export_id}",
-                                  status__in=ACTIVE_STATUSES):
+    for job in _segment_jobs(export_id).filter(status__in=ACTIVE_STATUSES):
         try:
             job_cancel(kind=SEGMENT_JOB, pk=job.pk)
         except JobStateError:
@@ -170,8 +169,7 @@ def export_segments_cancel(*, export_id: int) -> None:
     with transaction.atomic():
         export = Export.objects.select_for_update().filter(pk=export_id).first()
         if (export is None or export.status != ExportStatus.CANCEL or export.lease_owner != SEGMENTS_OWNER
-                or Job.objects.filter(kind=SEGMENT_KIND, target=job_target(export),
-                                      status__in=ACTIVE_STATUSES).exists()):
+                or _segment_jobs(export_id).filter(status__in=ACTIVE_STATUSES).exists()):
             return
         fail(export, "cancelled")
         transaction.on_commit(lambda: _after_segments_failed(export_id, int(export.json.get("retries", 0))))
@@ -179,7 +177,7 @@ def export_segments_cancel(*, export_id: int) -> None:
 
 def export_segments_forget(*, export_id: int) -> None:
     """Delete the export's segment jobs and their stored pieces (a new attempt, or the export deleted)."""
-    jobs = Job.objects.filter(kind=SEGMENT_KIND, target=f"exports.export:{export_id}")
+    jobs = _segment_jobs(export_id)
     names = [job.result.get("storage_name") for job in jobs if (job.result or {}).get("storage_name")]
     jobs.delete()
     for name in names:
