@@ -140,6 +140,10 @@ def open_still_image(path: str, *, max_image_pixels: int = DEFAULT_MAX_IMAGE_PIX
     try:
         image = _open_with_pillow(path, STILL_IMAGE_FORMATS)
     except UnidentifiedImageError:
+        if _claims_still_format(path):
+            # Its magic bytes name a still Pillow reads, but no header parsed: left to FFmpeg, a
+            # damaged JPEG came back as "container format 'image2' is not accepted".
+            raise NotMedia("the image is damaged and cannot be read") from None
         return None
     except Image.DecompressionBombError as exc:
         # Pillow's process-wide guard (twice Image.MAX_IMAGE_PIXELS) fired before
@@ -198,6 +202,15 @@ def _require_regular_nonempty_file(path: str) -> None:
         raise NotMedia("the upload is not a regular file")
     if status.st_size == 0:
         raise NotMedia("the upload is empty (0 bytes)")
+
+
+def _claims_still_format(path: str) -> bool:
+    """The file begins as one of ``STILL_IMAGE_FORMATS`` does (Pillow's own signature checks)."""
+    Image.init()
+    with open(path, "rb") as handle:
+        prefix = handle.read(16)
+    accepts = (Image.OPEN.get(name, (None, None))[1] for name in STILL_IMAGE_FORMATS)
+    return any(accept is not None and accept(prefix) for accept in accepts)
 
 
 def _open_with_pillow(path: str, formats: tuple[str, ...]) -> Image.Image:
